@@ -1,0 +1,191 @@
+//! Events of one document composed into a node graph, the way PyYAML's composer does it
+//! (aliases point at the anchored node; an alias inside its own anchor is refused).
+
+use std::collections::HashMap;
+
+use crate::events::{Ev, Spanned, Style};
+use crate::refusal::{Refusal, RefusalKind};
+use crate::source::Source;
+
+/// Index of a node in [`Graph::nodes`].
+pub(crate) type NodeId = usize;
+
+/// What a node holds.
+#[derive(Debug, Clone)]
+pub(crate) enum NodeKind {
+    Scalar {
+        value: String,
+        style: Style,
+        tag: Option<String>,
+    },
+    Seq {
+        tag: Option<String>,
+        items: Vec<NodeId>,
+    },
+    Map {
+        tag: Option<String>,
+        pairs: Vec<(NodeId, NodeId)>,
+        flow: bool,
+    },
+    /// An alias (`*name`) to the node it names.
+    Alias { target: NodeId },
+}
+
+/// A node and its source span (bytes; for collections, the span of the start event).
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub start: usize,
+    pub end: usize,
+    /// Whether the node carries an anchor (`&name`).
+    pub anchored: bool,
+}
+
+/// The composed document.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    pub nodes: Vec<Node>,
+}
+
+impl Graph {
+    /// Follows aliases to the node they name.
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        // Aliases never point at aliases, but stay safe against loops anyway.
+        for _ in 0..4 {
+            match self.nodes.get(id).map(|n| &n.kind) {
+                Some(NodeKind::Alias { target }) => id = *target,
+                _ => break,
+            }
+        }
+        id
+    }
+}
+
+enum Open {
+    Seq(NodeId),
+    Map(NodeId, Option<NodeId>),
+}
+
+/// Composes the root node of the document whose events are `events` (between, not
+/// including, its DocumentStart and DocumentEnd). Returns `None` for an empty list.
+pub(crate) fn compose(
+    src: &Source<'_>,
+    events: &[Spanned],
+) -> Result<(Graph, Option<NodeId>), Refusal> {
+    let mut g = Graph::default();
+    let mut anchors: HashMap<usize, NodeId> = HashMap::new();
+    let mut open_nodes: Vec<NodeId> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+
+    for sp in events {
+        let (node, anchor, opens) = match &sp.ev {
+            Ev::Scalar {
+                value,
+                style,
+                anchor,
+                tag,
+            } => (
+                Node {
+                    kind: NodeKind::Scalar {
+                        value: value.clone(),
+                        style: *style,
+                        tag: tag.clone(),
+                    },
+                    start: sp.start,
+                    end: sp.end,
+                    anchored: *anchor != 0,
+                },
+                *anchor,
+                false,
+            ),
+            Ev::Alias { target } => {
+                let Some(&t) = anchors.get(target) else {
+                    return Err(Refusal::invalid("found undefined alias")
+                        .at_line(src.line_index(sp.start) + 1));
+                };
+                if open_nodes.contains(&t) {
+                    return Err(Refusal::new(
+                        RefusalKind::AnchorOrAlias,
+                        "an alias refers to a collection that contains it (a recursive structure)",
+                        "DC/OS configs never need recursive aliases; remove it",
+                    )
+                    .at_line(src.line_index(sp.start) + 1));
+                }
+                (
+                    Node {
+                        kind: NodeKind::Alias { target: t },
+                        start: sp.start,
+                        end: sp.end,
+                        anchored: false,
+                    },
+                    0,
+                    false,
+                )
+            }
+            Ev::SequenceStart { anchor, tag } => (
+                Node {
+                    kind: NodeKind::Seq {
+                        tag: tag.clone(),
+                        items: Vec::new(),
+                    },
+                    start: sp.start,
+                    end: sp.end,
+                    anchored: *anchor != 0,
+                },
+                *anchor,
+                true,
+            ),
+            Ev::MappingStart { anchor, tag } => (
+                Node {
+                    kind: NodeKind::Map {
+                        tag: tag.clone(),
+                        pairs: Vec::new(),
+                        flow: crate::events::is_flow_start(src, sp),
+                    },
+                    start: sp.start,
+                    end: sp.end,
+                    anchored: *anchor != 0,
+                },
+                *anchor,
+                true,
+            ),
+            Ev::SequenceEnd | Ev::MappingEnd => {
+                stack.pop();
+                open_nodes.pop();
+                continue;
+            }
+            Ev::DocumentStart { .. } | Ev::DocumentEnd => continue,
+        };
+        let id = g.nodes.len();
+        g.nodes.push(node);
+        if anchor != 0 {
+            anchors.insert(anchor, id);
+        }
+        // Attach to the parent.
+        match stack.last_mut() {
+            None => root = Some(id),
+            Some(Open::Seq(parent)) => {
+                if let NodeKind::Seq { items, .. } = &mut g.nodes[*parent].kind {
+                    items.push(id);
+                }
+            }
+            Some(Open::Map(parent, pending_key)) => match pending_key.take() {
+                None => *pending_key = Some(id),
+                Some(key) => {
+                    if let NodeKind::Map { pairs, .. } = &mut g.nodes[*parent].kind {
+                        pairs.push((key, id));
+                    }
+                }
+            },
+        }
+        if opens {
+            open_nodes.push(id);
+            stack.push(match g.nodes[id].kind {
+                NodeKind::Seq { .. } => Open::Seq(id),
+                _ => Open::Map(id, None),
+            });
+        }
+    }
+    Ok((g, root))
+}

@@ -1,0 +1,189 @@
+//! A config file loaded the way the installer loads it, with the positions needed to edit it.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::compose::{self, Graph, NodeId, NodeKind};
+use crate::construct::Constructor;
+use crate::events::{self, Ev, Spanned, Style};
+use crate::lexical;
+use crate::refusal::{Refusal, RefusalKind};
+use crate::source::Source;
+use crate::value::Value;
+
+/// The key this crate edits.
+pub(crate) const TELEMETRY_KEY: &str = "telemetry_enabled";
+
+/// A loaded config.
+pub(crate) struct Loaded<'a> {
+    pub src: Source<'a>,
+    pub graph: Graph,
+    /// The top-level mapping node; `None` when the file holds no document or an empty one
+    /// (PyYAML gives `None`; the installer cannot use that, adding the key fixes it).
+    pub root: Option<NodeId>,
+    /// The constructed top-level mapping (empty when `root` is `None`).
+    pub top: BTreeMap<Rc<Value>, Rc<Value>>,
+    /// Direct top-level pairs whose key is the string `telemetry_enabled`.
+    pub telemetry_pairs: Vec<(NodeId, NodeId)>,
+    /// Largest end offset of any node or document marker of the document.
+    pub content_end: usize,
+    /// Where the document's body ends: the start of its `...` line, or the end of the text.
+    pub body_end: usize,
+}
+
+/// Loads `bytes`, refusing whatever PyYAML's `safe_load` or the installer would reject.
+pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
+    let src = Source::new(bytes)?;
+    let events = events::parse(&src)?;
+    lexical::check(&src, &events)?;
+
+    let starts: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.ev, Ev::DocumentStart { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.len() > 1 {
+        let line = src.line_index(events[starts[1]].start) + 1;
+        return Err(Refusal::new(
+            RefusalKind::MultipleDocuments,
+            "the file holds more than one YAML document (PyYAML safe_load: expected a single document in the stream)",
+            "keep only the document the installer should read",
+        )
+        .at_line(line));
+    }
+    let Some(&first) = starts.first() else {
+        return Ok(Loaded {
+            body_end: src.text.len(),
+            content_end: 0,
+            src,
+            graph: Graph::default(),
+            root: None,
+            top: BTreeMap::new(),
+            telemetry_pairs: Vec::new(),
+        });
+    };
+    let end = events[first..]
+        .iter()
+        .position(|e| matches!(e.ev, Ev::DocumentEnd))
+        .map_or(events.len(), |p| first + p);
+    let doc_events: &[Spanned] = &events[first + 1..end];
+    let body_end = match events.get(end) {
+        Some(e) if e.end > e.start => src
+            .lines
+            .get(src.line_index(e.start))
+            .map_or(e.start, |l| l.start),
+        _ => src.text.len(),
+    };
+    let content_end = events[first..end]
+        .iter()
+        .filter(|e| {
+            e.end > e.start
+                || matches!(
+                    e.ev,
+                    Ev::Scalar { .. }
+                        | Ev::Alias { .. }
+                        | Ev::SequenceStart { .. }
+                        | Ev::MappingStart { .. }
+                )
+        })
+        .map(|e| e.end)
+        .max()
+        .unwrap_or(0)
+        .min(body_end);
+
+    let (graph, root) = compose::compose(&src, doc_events)?;
+    let mut loaded = Loaded {
+        src,
+        graph,
+        root: None,
+        top: BTreeMap::new(),
+        telemetry_pairs: Vec::new(),
+        content_end,
+        body_end,
+    };
+    let Some(root) = root else {
+        return Ok(loaded);
+    };
+    let node = &loaded.graph.nodes[root];
+    let is_empty_document = matches!(
+        &node.kind,
+        NodeKind::Scalar { value, style: Style::Plain, tag: None } if value.is_empty()
+    ) && !node.anchored;
+    if is_empty_document {
+        return Ok(loaded);
+    }
+    let mut ctor = Constructor::new(&loaded.graph, &loaded.src);
+    ctor.check_size(root)?;
+    let value = ctor.construct(root, false, 0)?;
+    let top = match &*value {
+        Value::Map(m) if matches!(loaded.graph.nodes[root].kind, NodeKind::Map { .. }) => m.clone(),
+        other => {
+            let what = match other {
+                Value::Null => "null",
+                Value::Seq(_) | Value::Pairs(_) => "a list",
+                Value::Set(_) => "a set",
+                _ => "a single value",
+            };
+            return Err(Refusal::new(
+                RefusalKind::TopLevelNotMapping,
+                format!("the top level of the file is {what}, not a mapping of settings"),
+                "an installer config.yaml is a mapping of `key: value` lines; fix the file first",
+            )
+            .at_line(loaded.src.line_index(loaded.graph.nodes[root].start) + 1));
+        }
+    };
+    let NodeKind::Map { pairs, .. } = &loaded.graph.nodes[root].kind else {
+        return unreachable_mapping();
+    };
+    let pairs = pairs.clone();
+    let mut telemetry_pairs = Vec::new();
+    for (k, v) in pairs {
+        let key = ctor.construct(k, true, 0)?;
+        if matches!(&*key, Value::Str(s) if s == TELEMETRY_KEY) {
+            telemetry_pairs.push((k, v));
+        }
+    }
+    drop(ctor);
+    loaded.root = Some(root);
+    loaded.top = top;
+    loaded.telemetry_pairs = telemetry_pairs;
+    Ok(loaded)
+}
+
+/// The root was checked to be a mapping just before; keeps the code free of panics.
+fn unreachable_mapping<T>() -> Result<T, Refusal> {
+    Err(Refusal::new(
+        RefusalKind::TopLevelNotMapping,
+        "the top level of the file is not a mapping of settings",
+        "an installer config.yaml is a mapping of `key: value` lines",
+    ))
+}
+
+impl Loaded<'_> {
+    /// The value the installer would read for `telemetry_enabled`, as a string
+    /// (`None` when absent or of a type the installer rejects).
+    pub fn installer_telemetry(&self) -> Option<Option<String>> {
+        self.top
+            .get(&Value::Str(TELEMETRY_KEY.into()))
+            .map(|v| v.as_installer_string())
+    }
+
+    /// The top-level mapping without `telemetry_enabled`.
+    pub fn others(&self) -> BTreeMap<Rc<Value>, Rc<Value>> {
+        let mut m = self.top.clone();
+        m.remove(&Value::Str(TELEMETRY_KEY.into()));
+        m
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, pos: usize) -> usize {
+        self.src.line_index(pos) + 1
+    }
+
+    /// The source text of a node's span.
+    pub fn node_text(&self, id: NodeId) -> &str {
+        let n = &self.graph.nodes[id];
+        self.src.text.get(n.start..n.end).unwrap_or("")
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real `dcos-telemetry` binary, run as the DC/OS CLI runs it and standalone,
+//! against the simulated cluster over real HTTPS. Each test snapshots exit code, stdout and stderr.
+//! One test binary (modules below) keeps link time low.
+
+mod harness;
+
+mod fixtures;
+mod plugin;

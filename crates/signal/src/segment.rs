@@ -1,7 +1,8 @@
 //! Segment `POST /v1/batch` bodies exactly as dcos-signal's analytics-go posts them: one
 //! batch per track.
 //!
-//! analytics-go `a3bcbc9544d2` (`Version = "2.1.0"`, vendored by a2040b7 and fcf41b8) marshals
+//! analytics-go `a3bcbc9544d2` (`Version = "2.1.0"`, vendored by 27b9cef, fcf41b8 and a2040b7)
+//! marshals
 //! `Batch{Context map "context,omitempty"; Messages []interface{} "batch"; Message}` compactly,
 //! where the embedded `Message` contributes `messageId` and `sentAt`, and each message is the
 //! `Track` with `type: "track"`, a `messageId` and a `timestamp`. Times are

@@ -325,13 +325,16 @@ impl Generation {
                 package_shape: PackageShape::AppIdOnly,
                 float_style: FloatStyle::Legacy,
                 test_output: TestOutputShape::SingleTest,
-                analytics_library: None,
+                // vendor/vendor.json at 27b9cef pins analytics-go a3bcbc9544d2, the same
+                // library a2040b7 uses: same /v1/batch body shape.
+                analytics_library: Some(("analytics-go", "2.1.0")),
                 assumed: false,
                 explanation: "dcos-signal 27b9cef sends one `health` event every hour from every node \
                     (the timer is in dcos.target.wants), with the cluster id untrimmed (it ends in a \
                     newline) and no `platform` or `licenseId`.",
                 citation: "dcos/dcos@41b52e1df packages/dcos-signal; dcos-signal 27b9cef \
-                    signal/segmentizer.go; verified: fixtures dcos-signal-test-output.dcos-1.7-27b9cef.json",
+                    signal/segmentizer.go and vendor/vendor.json (analytics-go a3bcbc9544d2); \
+                    verified: fixtures dcos-signal-test-output.dcos-1.7-27b9cef.json",
             },
             Generation::Signal1_8 => GenerationInfo {
                 signal_refs: &["7e7cb7a"],
@@ -346,7 +349,8 @@ impl Generation {
                 package_shape: PackageShape::AppIdOnly,
                 float_style: FloatStyle::Legacy,
                 test_output: TestOutputShape::ReporterMap,
-                analytics_library: None,
+                // Both 27b9cef and fcf41b8 pin analytics-go a3bcbc9544d2; assumed in between.
+                analytics_library: Some(("analytics-go", "2.1.0")),
                 assumed: true,
                 explanation: "dcos-signal 7e7cb7a sends `health`, `package_list` (app ids only) and \
                     `mesos_track` every hour, built with Go 1.6 (floats such as 1e+06). The exact \

@@ -419,3 +419,31 @@ fn size_limits_are_checked_before_posting() {
     assert_eq!(err.kind, LimitKind::Batch);
     assert_eq!(err.event, Event::MesosTrack);
 }
+
+#[test]
+fn signal_1_7_batch_body_keeps_the_newline() {
+    let h = report();
+    let id = Identity {
+        customer_key: String::new(),
+        ..identity()
+    };
+    let p = Payload::build(
+        Generation::Signal1_7,
+        &id,
+        Sources {
+            health: Some(&h),
+            ..Sources::default()
+        },
+    );
+    let body = String::from_utf8(batch_body(p.track(Event::Health).unwrap(), &envelope()).unwrap())
+        .unwrap();
+    assert!(body.starts_with(
+        r#"{"context":{"library":{"name":"dcos-telemetry","version":"0.1.0"}},"batch":[{"properties":{"clusterId":"c1d2\n","customerKey":"","environmentVersion":"9.9.9","health-unit-a-b-c-service-total":4,"#
+    ), "{body}");
+    assert!(
+        body.contains(
+            r#""variant":"open"},"anonymousId":"c1d2\n","event":"health","type":"track","#
+        ),
+        "{body}"
+    );
+}

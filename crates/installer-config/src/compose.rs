@@ -39,6 +39,8 @@ pub(crate) struct Node {
     pub end: usize,
     /// Whether the node carries an anchor (`&name`).
     pub anchored: bool,
+    /// Whether the node is inside a flow collection (or is one).
+    pub in_flow: bool,
 }
 
 /// The composed document.
@@ -95,6 +97,7 @@ pub(crate) fn compose(
                     start: sp.start,
                     end: sp.end,
                     anchored: *anchor != 0,
+                    in_flow: false,
                 },
                 *anchor,
                 false,
@@ -118,6 +121,7 @@ pub(crate) fn compose(
                         start: sp.start,
                         end: sp.end,
                         anchored: false,
+                        in_flow: false,
                     },
                     0,
                     false,
@@ -132,6 +136,7 @@ pub(crate) fn compose(
                     start: sp.start,
                     end: sp.end,
                     anchored: *anchor != 0,
+                    in_flow: crate::events::is_flow_start(src, sp),
                 },
                 *anchor,
                 true,
@@ -146,6 +151,7 @@ pub(crate) fn compose(
                     start: sp.start,
                     end: sp.end,
                     anchored: *anchor != 0,
+                    in_flow: crate::events::is_flow_start(src, sp),
                 },
                 *anchor,
                 true,
@@ -157,6 +163,8 @@ pub(crate) fn compose(
             }
             Ev::DocumentStart { .. } | Ev::DocumentEnd => continue,
         };
+        let mut node = node;
+        node.in_flow |= open_nodes.last().is_some_and(|&p| g.nodes[p].in_flow);
         let id = g.nodes.len();
         g.nodes.push(node);
         if anchor != 0 {
@@ -188,4 +196,63 @@ pub(crate) fn compose(
         }
     }
     Ok((g, root))
+}
+
+/// Structure PyYAML rejects although YAML 1.2 (and so the parser) accepts it:
+///
+/// * an implicit key that spans lines or is longer than 1024 characters (PyYAML's simple
+///   keys are single-line and short);
+/// * an empty implicit key (`: value`), which PyYAML's block mapping rejects;
+/// * a plain scalar holding `?` inside `[ ]` or `{ }` (PyYAML ends the scalar there).
+pub(crate) fn check_pyyaml_structure(src: &Source<'_>, g: &Graph) -> Result<(), Refusal> {
+    let text = src.text;
+    let line_of = |pos: usize| src.line_index(pos) + 1;
+    for node in &g.nodes {
+        if let NodeKind::Scalar {
+            value,
+            style: Style::Plain,
+            ..
+        } = &node.kind
+            && node.in_flow
+            && value.contains('?')
+        {
+            return Err(Refusal::invalid(
+                "a plain value inside [ ] or { } contains '?', where PyYAML ends it; quote the value",
+            )
+            .at_line(line_of(node.start)));
+        }
+        let NodeKind::Map { pairs, .. } = &node.kind else {
+            continue;
+        };
+        for &(k, _) in pairs {
+            let key = &g.nodes[k];
+            let line_start = src
+                .lines
+                .get(src.line_index(key.start))
+                .map_or(0, |l| l.start);
+            let before = text
+                .get(line_start..key.start)
+                .unwrap_or("")
+                .trim_end_matches(' ');
+            let explicit = before.ends_with('?');
+            if explicit || !matches!(key.kind, NodeKind::Scalar { .. }) {
+                continue;
+            }
+            let content_start = crate::events::skip_properties(text, key.start).min(key.end);
+            let content = text.get(content_start..key.end).unwrap_or("");
+            if content.contains(['\n', '\r']) || content.chars().count() > 1024 {
+                return Err(Refusal::invalid(
+                    "a mapping key spans several lines or is longer than 1024 characters (PyYAML: could not find expected ':')",
+                )
+                .at_line(line_of(key.start)));
+            }
+            if key.start == key.end && text.get(key.start..).is_some_and(|t| t.starts_with(':')) {
+                return Err(Refusal::invalid(
+                    "a line starts with ':' without a key (PyYAML: expected <block end>, but found ':')",
+                )
+                .at_line(line_of(key.start)));
+            }
+        }
+    }
+    Ok(())
 }

@@ -93,6 +93,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
         .min(body_end);
 
     let (graph, root) = compose::compose(&src, doc_events)?;
+    compose::check_pyyaml_structure(&src, &graph)?;
     let mut loaded = Loaded {
         src,
         graph,

@@ -67,8 +67,19 @@ pub(crate) fn parse(src: &Source<'_>) -> Result<Vec<Spanned>, Refusal> {
     let mut out = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
-            let line = e.marker().line();
-            Refusal::invalid(format!("YAML syntax error: {}", e.info())).at_line(line.max(1))
+            let line = e.marker().line().max(1);
+            if e.info().contains("invalid indentation in quoted scalar") {
+                // YAML 1.2 wants a quoted scalar's continuation lines indented; PyYAML
+                // does not. Not a file the installer rejects, just one this parser won't read.
+                Refusal::new(
+                    crate::refusal::RefusalKind::UnsupportedLayout,
+                    "a quoted value continues on a line indented less than its key",
+                    "join the quoted value into one line, or set telemetry_enabled by hand",
+                )
+                .at_line(line)
+            } else {
+                Refusal::invalid(format!("YAML syntax error: {}", e.info())).at_line(line)
+            }
         })?;
         let start = src.byte_of_char(span.start.index());
         let end = src.byte_of_char(span.end.index()).max(start);

@@ -22,7 +22,7 @@ pub enum ChangeKind {
 pub struct Change {
     /// Rewritten or added.
     pub kind: ChangeKind,
-    /// 1-based number of the telemetry line in the new file.
+    /// 1-based number of the line holding the new value in the new file.
     pub line: usize,
     /// The value as written before (e.g. `true`, `"true"`, or empty); `None` when added.
     pub old_value: Option<String>,
@@ -48,7 +48,8 @@ pub struct Edit {
 /// The file already opts out: the installer reads `telemetry_enabled` as `'false'`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlreadyOptedOut {
-    /// 1-based line of the top-level key, if it is written directly.
+    /// 1-based line of the value of the top-level key, if it is written directly (the
+    /// key's line, except with explicit-key syntax `? key` / `: value`).
     pub line: Option<usize>,
     /// The value as written (`'false'`, `false`, `"false"`, `off`, `!!str false`, ...), or
     /// a note when the value comes from a merge key (`<<`).
@@ -103,7 +104,7 @@ pub fn plan_opt_out(original: &[u8]) -> Result<Plan, Refusal> {
             }
             if current == Some(Some("false".into())) {
                 return Ok(Plan::AlreadyOptedOut(AlreadyOptedOut {
-                    line: Some(key_line),
+                    line: Some(doc.line_of(doc.graph.nodes[value].start)),
                     value_text: doc.node_text(value).to_string(),
                 }));
             }

@@ -19,10 +19,12 @@ const YAML: &str = "tag:yaml.org,2002:";
 /// Upper bound on the size of the document with aliases expanded.
 const MAX_EXPANDED: u64 = 200_000;
 
-/// The resolved tag of a scalar (PyYAML `resolve` for plain, quoted and `!` scalars).
+/// The resolved tag of a scalar (PyYAML `resolve`). PyYAML's parser marks a scalar with
+/// the non-specific tag `!` as implicit-plain, so `! false` and even `! 'false'` resolve
+/// like the plain `false` (a bool), unlike the YAML spec's "string".
 pub(crate) fn scalar_tag(value: &str, style: Style, tag: Option<&str>) -> String {
     match tag {
-        Some("!") => format!("{YAML}str"),
+        Some("!") => format!("{YAML}{}", implicit_type(value)),
         Some(t) => t.to_string(),
         None if style == Style::Plain => format!("{YAML}{}", implicit_type(value)),
         None => format!("{YAML}str"),

@@ -34,8 +34,9 @@ pub(crate) struct Loaded<'a> {
 /// Loads `bytes`, refusing whatever PyYAML's `safe_load` or the installer would reject.
 pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
     let src = Source::new(bytes)?;
+    lexical::check_characters(&src)?;
     let events = events::parse(&src)?;
-    lexical::check(&src, &events)?;
+    lexical::check_tokens(&src, &events)?;
 
     let starts: Vec<usize> = events
         .iter()
@@ -140,6 +141,14 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
     let pairs = pairs.clone();
     let mut telemetry_pairs = Vec::new();
     for (k, v) in pairs {
+        let is_merge_key = matches!(
+            &loaded.graph.nodes[loaded.graph.resolve(k)].kind,
+            NodeKind::Scalar { value, style, tag }
+                if crate::construct::scalar_tag(value, *style, tag.as_deref()).ends_with(":merge")
+        );
+        if is_merge_key {
+            continue;
+        }
         let key = ctor.construct(k, true, 0)?;
         if matches!(&*key, Value::Str(s) if s == TELEMETRY_KEY) {
             telemetry_pairs.push((k, v));

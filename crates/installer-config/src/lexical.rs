@@ -17,9 +17,8 @@ use crate::events::{Ev, Spanned, Style};
 use crate::refusal::{Refusal, RefusalKind};
 use crate::source::Source;
 
-/// Runs every check; the first problem found is returned.
-pub(crate) fn check(src: &Source<'_>, events: &[Spanned]) -> Result<(), Refusal> {
-    check_characters(src)?;
+/// Checks tabs and anchor names against the parser's spans; the first problem is returned.
+pub(crate) fn check_tokens(src: &Source<'_>, events: &[Spanned]) -> Result<(), Refusal> {
     let mut scan = Scan {
         src,
         anchors: HashSet::new(),
@@ -31,8 +30,9 @@ fn line_no(src: &Source<'_>, pos: usize) -> usize {
     src.line_index(pos) + 1
 }
 
-/// PyYAML's reader: `NON_PRINTABLE` characters are an error.
-fn check_characters(src: &Source<'_>) -> Result<(), Refusal> {
+/// PyYAML's reader: `NON_PRINTABLE` characters are an error; also refuses the characters
+/// the two parsers read differently (NEL/LS/PS, a BOM after the start). Runs before parsing.
+pub(crate) fn check_characters(src: &Source<'_>) -> Result<(), Refusal> {
     for (pos, c) in src.text.char_indices() {
         let printable = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}');
         if !printable {

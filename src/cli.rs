@@ -1,6 +1,8 @@
 //! The command line, as clap definitions only. Help text, completions and the man page all come
 //! from these definitions.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// One line, used by `--info` and `plugin.toml`.
@@ -53,6 +55,79 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Show whether telemetry is on for this cluster, what decides it, what runs, and why
     Status(StatusArgs),
+    /// Print exactly what the cluster's dcos-signal sends, byte for byte, without sending anything
+    ShowPayload(ShowPayloadArgs),
+}
+
+/// The events dcos-signal sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventArg {
+    /// unit health from dcos-diagnostics
+    #[value(name = "health")]
+    Health,
+    /// installed packages from Cosmos
+    #[value(name = "package_list")]
+    PackageList,
+    /// frameworks and resource use from Mesos
+    #[value(name = "mesos_track")]
+    MesosTrack,
+}
+
+/// Values no HTTP endpoint exposes (they default to an on-prem Open cluster's).
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The `platform` property (default: [telemetry] platform, else onprem)
+    #[arg(long, value_name = "NAME")]
+    pub platform: Option<String>,
+    /// The `provider` property (default: [telemetry] provider, else onprem)
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// The `customerKey` property (Enterprise)
+    #[arg(long, value_name = "KEY")]
+    pub customer_key: Option<String>,
+    /// The `licenseId` property (Enterprise)
+    #[arg(long, value_name = "ID")]
+    pub license_id: Option<String>,
+    /// Read platform, provider and customer key from a master's dcos-signal-config.json
+    #[arg(long, value_name = "FILE")]
+    pub signal_config: Option<PathBuf>,
+}
+
+/// Which payload to build (shared by show-payload and send).
+#[derive(Debug, Args)]
+pub struct PayloadArgs {
+    /// Only these events (repeat or comma-separate)
+    #[arg(long, value_name = "EVENT", value_delimiter = ',')]
+    pub event: Vec<EventArg>,
+    /// Build the payload as this DC/OS version's dcos-signal would (default: the cluster's)
+    #[arg(long, value_name = "VERSION")]
+    pub as_version: Option<String>,
+    /// Ask every node for a fresh health report (?cache=0, as dcos-signal does; can take a minute)
+    #[arg(long)]
+    pub fresh: bool,
+    /// Build the health event from a saved health report (e.g. from a diagnostics bundle)
+    #[arg(long, value_name = "FILE")]
+    pub report_file: Option<PathBuf>,
+    /// The cluster id to use with --report-file when no cluster is configured
+    #[arg(long, value_name = "ID")]
+    pub cluster_id: Option<String>,
+    /// Identity values
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+/// `dcos telemetry show-payload`
+#[derive(Debug, Args)]
+pub struct ShowPayloadArgs {
+    /// What to build
+    #[command(flatten)]
+    pub payload: PayloadArgs,
+    /// Print the Segment /v1/batch bodies `send` would post (one per line) instead of dcos-signal's -test output
+    #[arg(long)]
+    pub segment: bool,
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// The cluster telemetry states `--expect` can assert.

@@ -273,9 +273,11 @@ impl Http {
     pub fn get_json<T: serde::de::DeserializeOwned>(&self, req: Request<'_>) -> Result<T> {
         let body = self.send(req)?;
         let url = body.url().to_string();
-        let html = is_html(body.headers());
+        if is_html(body.headers()) {
+            return Err(html_instead_of_json(&url));
+        }
         let bytes = body.bytes()?;
-        decode_json(&url, html, &bytes)
+        decode_json(&url, false, &bytes)
     }
 }
 
@@ -298,6 +300,14 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(
                 .hint("the cluster or a proxy in front of it sent something that is not the expected document")
         }
     })
+}
+
+/// The error for a JSON route that answered with an HTML page (a proxy, a login page).
+pub fn html_instead_of_json(url: &str) -> Error {
+    Error::new(format!(
+        "{url} answered with an HTML page (Content-Type text/html), not JSON"
+    ))
+    .hint("a proxy or login page may sit in front of the cluster; check the cluster URL")
 }
 
 /// Whether a `Content-Type` says HTML.

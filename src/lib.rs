@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod collect;
 pub mod commands;
 pub mod dcos;
 pub mod env;
@@ -15,7 +16,9 @@ pub mod http;
 pub mod logging;
 pub mod output;
 pub mod secret;
+pub mod segment_bodies;
 pub mod signal_facts;
+pub mod site_values;
 
 use std::ffi::OsString;
 
@@ -95,6 +98,7 @@ fn parse_and_run(args: Vec<OsString>, env: &Env, verbose: &mut bool) -> Result<E
     let ctx = commands::Context::new(env.clone(), &cli.global, verbosity);
     match cli.command {
         Some(Command::Status(args)) => commands::status::run(&ctx, &args),
+        Some(Command::ShowPayload(args)) => commands::show_payload::run(&ctx, &args),
         None => {
             output::print(&help::render(&Cli::command(), &[]))?;
             Ok(Exit::Success)

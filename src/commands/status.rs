@@ -47,6 +47,8 @@ pub struct Status {
     pub cluster: ClusterInfo,
     /// What the cluster does.
     pub telemetry: State,
+    /// One sentence: what leaves this cluster, and what decides it.
+    pub verdict: String,
     /// What runs on the cluster, derived from its version.
     pub signal: SignalInfo,
     /// Whether the cluster's web UI carries Segment tracking code.
@@ -132,6 +134,19 @@ pub struct Unavailable {
     pub what: String,
     /// Why.
     pub why: String,
+    /// The cluster refused our credentials.
+    #[serde(skip)]
+    pub auth: bool,
+}
+
+impl Unavailable {
+    fn from_error(what: String, err: &Error) -> Unavailable {
+        Unavailable {
+            what,
+            why: err.message().to_string(),
+            auth: err.exit() == Exit::Auth,
+        }
+    }
 }
 
 /// A failure to read one cluster (in `--all-clusters`).
@@ -294,6 +309,7 @@ fn failed_status(cluster: Option<&Cluster>, err: &Error) -> Status {
             variant: None,
         },
         telemetry: State::Unknown,
+        verdict: format!("cannot tell: {}", err.message()),
         signal: SignalInfo::default(),
         ui_tracking_code: Tristate::Unknown,
         local: LocalInfo {
@@ -328,10 +344,10 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
     let version = match version {
         Ok(v) => Some(v),
         Err(err) => {
-            unavailable.push(Unavailable {
-                what: format!("DC/OS version ({})", metadata::DCOS_VERSION),
-                why: err.message().to_string(),
-            });
+            unavailable.push(Unavailable::from_error(
+                format!("DC/OS version ({})", metadata::DCOS_VERSION),
+                &err,
+            ));
             None
         }
     };
@@ -348,9 +364,23 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
                 .filter(|id| !id.is_empty());
         }
         Some(Ok(_)) => {}
-        Some(Err(err)) => unavailable.push(Unavailable {
+        Some(Err(err)) if cluster_id.is_none() => unavailable.push(Unavailable::from_error(
+            format!("cluster id ({})", metadata::METADATA),
+            &err,
+        )),
+        Some(Err(err)) => {
+            // The id came from ui-config; still tell the operator the token was refused.
+            if err.exit() == Exit::Auth {
+                unavailable.push(Unavailable::from_error(
+                    format!("token check ({})", metadata::METADATA),
+                    &err,
+                ));
+            }
+        }
+        None if cluster_id.is_none() => unavailable.push(Unavailable {
             what: format!("cluster id ({})", metadata::METADATA),
-            why: err.message().to_string(),
+            why: "no token: log in with `dcos auth login` or set DCOS_ACS_TOKEN".into(),
+            auth: false,
         }),
         None => {}
     }
@@ -368,8 +398,8 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             None => "(absent)".into(),
         },
         meaning: match tracking {
-            Some(true) => "telemetry_enabled is 'true' in the cluster's installer config.yaml (the default)".into(),
-            Some(false) => "telemetry_enabled is 'false' in the cluster's installer config.yaml: dcos-signal exits without sending".into(),
+            Some(true) => "the installer's telemetry_enabled is 'true' (its default when config.yaml does not set it)".into(),
+            Some(false) => "the installer's telemetry_enabled is 'false': dcos-signal exits without sending".into(),
             None => "the cluster's ui-config does not say; the installer's telemetry_enabled cannot be read".into(),
         },
     });
@@ -409,18 +439,15 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
                 meaning: unit_meaning(&unit_states, facts.as_ref()),
             });
         }
-        Some(Err(err)) => unavailable.push(Unavailable {
-            what: format!("dcos-signal unit health ({})", health::UNITS),
-            why: err.message().to_string(),
-        }),
+        Some(Err(err)) => unavailable.push(Unavailable::from_error(
+            format!("dcos-signal unit health ({})", health::UNITS),
+            &err,
+        )),
         None => {
-            unavailable.push(Unavailable {
-                what: format!("cluster id ({})", metadata::METADATA),
-                why: "no token: log in with `dcos auth login` or set DCOS_ACS_TOKEN".into(),
-            });
             unavailable.push(Unavailable {
                 what: format!("dcos-signal unit health ({})", health::UNITS),
                 why: "no token: log in with `dcos auth login` or set DCOS_ACS_TOKEN".into(),
+                auth: false,
             });
         }
     }
@@ -448,8 +475,8 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
     // The local side.
     let opt_out = cluster.settings.get_bool("opt_out")?;
     let opted_out = opt_out.map(|(v, _)| v).unwrap_or(false);
-    if let Some((value, setting)) = opt_out {
-        reasons.push(Reason {
+    reasons.push(match opt_out {
+        Some((value, setting)) => Reason {
             source: setting.source.to_string(),
             setting: "opt_out".into(),
             value: value.to_string(),
@@ -458,17 +485,42 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             } else {
                 "no local opt-out".into()
             },
-        });
-    }
+        },
+        None => Reason {
+            source: "[telemetry] settings".into(),
+            setting: "opt_out".into(),
+            value: "(unset)".into(),
+            meaning: "no local opt-out".into(),
+        },
+    });
     let do_not_track = ctx.do_not_track();
-    if do_not_track {
-        reasons.push(Reason {
-            source: "environment".into(),
-            setting: "DO_NOT_TRACK".into(),
-            value: ctx.env.get("DO_NOT_TRACK").unwrap_or_default().to_string(),
-            meaning: "`dcos telemetry send` refuses while it is set".into(),
-        });
+    reasons.push(Reason {
+        source: "environment".into(),
+        setting: "DO_NOT_TRACK".into(),
+        value: match ctx.env.get("DO_NOT_TRACK") {
+            Some(v) if !v.is_empty() => v.to_string(),
+            _ => "(unset)".into(),
+        },
+        meaning: if do_not_track {
+            "`dcos telemetry send` refuses while it is set".into()
+        } else {
+            "no effect".into()
+        },
+    });
+    if unavailable.iter().any(|u| u.auth) {
+        crate::output::warn(
+            "the cluster rejected the token: some checks were skipped; log in again with `dcos auth login`",
+        );
     }
+    let send_allowed = !opted_out && !do_not_track;
+    let verdict = verdict(
+        telemetry,
+        tracking,
+        facts.as_ref(),
+        version.as_ref().map(|v| v.version.as_str()),
+        send_allowed,
+        opted_out,
+    );
 
     Ok(Status {
         schema_version: SCHEMA_VERSION,
@@ -480,6 +532,7 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             variant: version.as_ref().and_then(|v| v.variant.clone()),
         },
         telemetry,
+        verdict,
         signal: SignalInfo {
             present: facts.as_ref().and_then(|f| f.has_signal.as_bool()),
             release: facts.as_ref().and_then(|f| f.release.clone()),
@@ -489,7 +542,7 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
         },
         ui_tracking_code,
         local: LocalInfo {
-            send_allowed: !opted_out && !do_not_track,
+            send_allowed,
             opted_out,
             do_not_track,
         },
@@ -497,6 +550,41 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
         unavailable,
         error: None,
     })
+}
+
+fn verdict(
+    telemetry: State,
+    tracking: Option<bool>,
+    facts: Option<&SignalFacts>,
+    version: Option<&str>,
+    send_allowed: bool,
+    opted_out: bool,
+) -> String {
+    let cluster = match (telemetry, facts) {
+        (State::Enabled, Some(f)) => format!(
+            "this cluster sends {} to Segment {}; `dcos telemetry opt-out` turns it off",
+            f.events.join(", "),
+            f.schedule.as_deref().unwrap_or_default()
+        ),
+        (State::Disabled, _) if tracking == Some(false) => {
+            "this cluster sends nothing: its installer config has telemetry_enabled 'false'"
+                .to_string()
+        }
+        (State::Disabled, _) => format!(
+            "this cluster sends nothing: DC/OS {} has no dcos-signal",
+            version.unwrap_or("?")
+        ),
+        _ => "cannot tell what this cluster sends: see the reasons and what was not checked"
+            .to_string(),
+    };
+    let local = if send_allowed {
+        String::new()
+    } else if opted_out {
+        "; `dcos telemetry send` refuses here (local opt-out)".to_string()
+    } else {
+        "; `dcos telemetry send` refuses here (DO_NOT_TRACK)".to_string()
+    };
+    format!("{cluster}{local}")
 }
 
 fn unit_meaning(units: &[UnitState], facts: Option<&SignalFacts>) -> String {
@@ -511,7 +599,7 @@ fn unit_meaning(units: &[UnitState], facts: Option<&SignalFacts>) -> String {
         (Some("absent"), _) => {
             "the dcos-signal timer is not installed: dcos-signal does not run".into()
         }
-        (Some("healthy"), _) => "the timer that starts dcos-signal is active on the masters".into(),
+        (Some("healthy"), _) => "the timer that starts dcos-signal is healthy".into(),
         (Some("unhealthy"), _) => "the dcos-signal timer is unhealthy: runs may be failing".into(),
         _ => "the health of the dcos-signal timer is unknown".into(),
     }
@@ -592,6 +680,7 @@ pub fn render(status: &Status) -> String {
         local = format!("{local} ({})", why.join(", "));
     }
     rows.push(("LOCAL", local));
+    rows.push(("VERDICT", status.verdict.clone()));
     let mut out = output::key_values(&rows);
     out.push('\n');
     let reason_rows: Vec<Vec<String>> = status

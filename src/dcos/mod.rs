@@ -2,3 +2,4 @@
 
 pub mod health;
 pub mod metadata;
+pub mod signal_sources;

@@ -120,3 +120,75 @@ macro_rules! snap {
         settings.bind(|| insta::assert_snapshot!($name, $text));
     }};
 }
+
+/// A running simulated cluster plus a HOME whose `~/.dcos` points at it.
+pub struct Cluster {
+    pub sim: dcos_sim::Sim,
+    pub home: Home,
+    pub token: String,
+    pub ca: PathBuf,
+}
+
+impl Cluster {
+    /// Starts the simulator and writes a DC/OS CLI configuration for it (name `sim`).
+    pub fn start(cfg: dcos_sim::SimConfig) -> Cluster {
+        let sim = dcos_sim::Sim::start(cfg).expect("start the simulator");
+        let home = Home::new();
+        let token = sim.issue_token("bootstrapuser", std::time::Duration::from_secs(3600));
+        let dir = sim
+            .write_dcos_dir(&home.dcos_dir(), &token, "sim")
+            .expect("write ~/.dcos");
+        let ca = dir.join("dcos_ca.crt");
+        Cluster {
+            sim,
+            home,
+            token,
+            ca,
+        }
+    }
+
+    /// The small-cluster fixtures (DC/OS 2.1.2, telemetry on).
+    pub fn small() -> Cluster {
+        Cluster::start(dcos_sim::SimConfig::small_cluster().expect("fixtures"))
+    }
+
+    /// Replacements that make a transcript stable: the URLs, HOME, the cluster id folder.
+    pub fn replacements(&self) -> Vec<(String, String)> {
+        vec![
+            (self.sim.url(), "https://[SIM]".to_string()),
+            (self.sim.collector_url(), "https://[COLLECTOR]".to_string()),
+            (self.home.path().display().to_string(), "[HOME]".to_string()),
+        ]
+    }
+
+    /// Runs standalone (reading `~/.dcos`).
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.home.run(args)
+    }
+
+    /// Runs as the DC/OS CLI runs a plugin: argv[1] `telemetry`, DCOS_URL and friends set.
+    pub fn run_plugin(&self, args: &[&str], extra: &[(&str, &str)]) -> Run {
+        let url = self.sim.url();
+        let ca = self.ca.display().to_string();
+        let mut env = vec![
+            ("DCOS_URL", url.as_str()),
+            ("DCOS_ACS_TOKEN", self.token.as_str()),
+            ("DCOS_TLS_CA_PATH", ca.as_str()),
+            ("DCOS_CLI_VERSION", "1.2.0"),
+        ];
+        env.extend_from_slice(extra);
+        let mut argv = vec!["telemetry"];
+        argv.extend_from_slice(args);
+        self.home.run_with(&argv, &env)
+    }
+
+    /// A transcript with the volatile parts replaced.
+    pub fn transcript(&self, run: &Run) -> String {
+        let owned = self.replacements();
+        let pairs: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        run.normalized(&pairs)
+    }
+}

@@ -4,5 +4,8 @@
 
 mod harness;
 
+mod connection;
 mod fixtures;
 mod plugin;
+mod show_payload;
+mod status;

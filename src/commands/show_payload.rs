@@ -1,0 +1,120 @@
+//! `dcos telemetry show-payload`: exactly what the cluster's dcos-signal sends, without sending.
+
+use dcos_telemetry_signal::Event;
+
+use crate::cli::{EventArg, PayloadArgs, ShowPayloadArgs};
+use crate::collect::{self, Collected, Options};
+use crate::commands::Context;
+use crate::dcos::signal_sources;
+use crate::error::{Error, Exit, Result};
+use crate::output;
+use crate::segment_bodies;
+use crate::site_values::SiteFlags;
+
+/// Runs `show-payload`.
+pub fn run(ctx: &Context, args: &ShowPayloadArgs) -> Result<Exit> {
+    let collected = collect::collect(ctx, &options(&args.payload))?;
+    let bytes = if args.segment {
+        let bodies = segment_bodies::build(&collected)?;
+        let mut out = Vec::new();
+        for body in &bodies {
+            out.extend_from_slice(&body.bytes);
+            out.push(b'\n');
+        }
+        for body in &bodies {
+            output::notice(&format!(
+                "sha256:{}  {}  ({} bytes)",
+                body.sha256,
+                body.event.name(),
+                body.bytes.len()
+            ));
+        }
+        out
+    } else {
+        let mut out = collected.payload.to_test_output(&collected.events);
+        out.push(b'\n');
+        out
+    };
+    report_notes(&collected);
+    match &args.output {
+        Some(path) => {
+            dcos_installer_config::write_atomically(path, &bytes, false)
+                .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
+        }
+        None => output::print_bytes(&bytes)?,
+    }
+    finish(&collected)
+}
+
+/// The collect options from the shared payload arguments.
+pub fn options(args: &PayloadArgs) -> Options {
+    Options {
+        events: args
+            .event
+            .iter()
+            .map(|e| match e {
+                EventArg::Health => Event::Health,
+                EventArg::PackageList => Event::PackageList,
+                EventArg::MesosTrack => Event::MesosTrack,
+            })
+            .collect(),
+        fresh: args.fresh,
+        report_file: args.report_file.clone(),
+        as_version: args.as_version.clone(),
+        cluster_id: args.cluster_id.clone(),
+        site: SiteFlags {
+            platform: args.site.platform.clone(),
+            provider: args.site.provider.clone(),
+            customer_key: args.site.customer_key.clone(),
+            license_id: args.site.license_id.clone(),
+            signal_config: args.site.signal_config.clone(),
+        },
+    }
+}
+
+/// Notes on stderr: assumed values, a disabled cluster, a chosen version.
+pub fn report_notes(c: &Collected) {
+    let assumed = c.site.assumed();
+    if !assumed.is_empty() {
+        output::notice(&format!(
+            "note: assumed {} (an on-prem DC/OS Open cluster's values; no endpoint exposes them); set them with --platform, --provider, --customer-key, --license-id, --signal-config or [telemetry] settings",
+            assumed.join(", ")
+        ));
+    }
+    if c.variant_assumed {
+        output::notice(
+            "note: assumed variant=\"open\" (this DC/OS version does not report its variant)",
+        );
+    }
+    if c.version_overridden {
+        output::notice(&format!(
+            "note: built as DC/OS {}'s dcos-signal would (--as-version)",
+            c.version
+        ));
+    }
+    if c.telemetry_enabled == Some(false) {
+        output::notice(
+            "note: telemetry is disabled on this cluster (telemetry_enabled 'false'): dcos-signal sends nothing; shown is what it would send if enabled",
+        );
+    }
+}
+
+/// Reports failed reporters on stderr and picks the exit code (partial payload: 1, or 4 for auth).
+pub fn finish(c: &Collected) -> Result<Exit> {
+    if c.failures.is_empty() {
+        return Ok(Exit::Success);
+    }
+    for failure in &c.failures {
+        output::notice(failure.error.render(false).trim_end());
+    }
+    let errors: Vec<&Error> = c.failures.iter().map(|f| &f.error).collect();
+    let names: Vec<&str> = c.failures.iter().map(|f| f.event.name()).collect();
+    Err(Error::with_exit(
+        signal_sources::exit_for(&errors),
+        format!(
+            "the payload is partial: {} could not be read and shows as null",
+            names.join(", ")
+        ),
+    )
+    .hint("dcos-signal sends nothing for a reporter whose data it cannot read"))
+}

@@ -246,6 +246,12 @@ pub(crate) fn check_pyyaml_structure(src: &Source<'_>, g: &Graph) -> Result<(), 
                 )
                 .at_line(line_of(key.start)));
             }
+            if colon_on_a_later_line(text, key.end) {
+                return Err(Refusal::invalid(
+                    "the ':' after a key is on a later line (PyYAML: simple keys must be on one line)",
+                )
+                .at_line(line_of(key.start)));
+            }
             if key.start == key.end && text.get(key.start..).is_some_and(|t| t.starts_with(':')) {
                 return Err(Refusal::invalid(
                     "a line starts with ':' without a key (PyYAML: expected <block end>, but found ':')",
@@ -255,4 +261,28 @@ pub(crate) fn check_pyyaml_structure(src: &Source<'_>, g: &Graph) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// Whether, after a key ending at `end`, the next token is a ':' on a later line.
+fn colon_on_a_later_line(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = end;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    if !matches!(b.get(i), Some(b'\n') | Some(b'\r')) {
+        return false;
+    }
+    loop {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'#') {
+            while i < b.len() && !matches!(b[i], b'\n' | b'\r') {
+                i += 1;
+            }
+            continue;
+        }
+        return b.get(i) == Some(&b':');
+    }
 }

@@ -77,6 +77,14 @@ pub(crate) fn parse(src: &Source<'_>) -> Result<Vec<Spanned>, Refusal> {
                     "join the quoted value into one line, or set telemetry_enabled by hand",
                 )
                 .at_line(line)
+            } else if e.info().contains("comments must be separated") {
+                // PyYAML accepts `"value"# comment`; YAML 1.2 does not.
+                Refusal::new(
+                    crate::refusal::RefusalKind::UnsupportedLayout,
+                    "a comment follows a value without a space before '#'",
+                    "put a space before the '#' and try again",
+                )
+                .at_line(line)
             } else {
                 Refusal::invalid(format!("YAML syntax error: {}", e.info())).at_line(line)
             }

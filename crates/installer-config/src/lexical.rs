@@ -17,8 +17,23 @@ use crate::events::{Ev, Spanned, Style};
 use crate::refusal::{Refusal, RefusalKind};
 use crate::source::Source;
 
-/// Checks tabs and anchor names against the parser's spans; the first problem is returned.
+/// Checks tabs, directives and anchor names against the parser's spans, and that the
+/// stream does not open with `...` (PyYAML: "expected the node content, but found
+/// '<document end>'"); the first problem is returned.
 pub(crate) fn check_tokens(src: &Source<'_>, events: &[Spanned]) -> Result<(), Refusal> {
+    let first_significant = src.lines.iter().find(|l| {
+        let t = src.line_text(l).trim_start_matches(' ');
+        !t.is_empty() && !t.starts_with('#')
+    });
+    if let Some(line) = first_significant {
+        let t = src.line_text(line);
+        if t.starts_with("...") && matches!(t.as_bytes().get(3), None | Some(b' ') | Some(b'\t')) {
+            return Err(
+                Refusal::invalid("the file starts with a document end marker '...'")
+                    .at_line(line_no(src, line.start)),
+            );
+        }
+    }
     let mut scan = Scan {
         src,
         anchors: HashSet::new(),
@@ -121,20 +136,7 @@ impl Scan<'_, '_> {
             let at_line_start = i == 0 || matches!(self.bytes()[i - 1], b'\n' | b'\r');
             match b {
                 b'#' => i = self.skip_to_eol(i).min(limit.max(i + 1)),
-                b'%' if at_line_start => {
-                    // A directive line: its arguments may hold '&', '!' or '*' (tag URIs).
-                    let mut j = i;
-                    while j < limit && !matches!(self.bytes()[j], b'\n' | b'\r') {
-                        if self.bytes()[j] == b'\t' {
-                            return Err(tab_error(self.src, j));
-                        }
-                        if self.bytes()[j] == b'#' && matches!(self.bytes()[j - 1], b' ') {
-                            break;
-                        }
-                        j += 1;
-                    }
-                    i = j;
-                }
+                b'%' if at_line_start => i = self.directive(i, limit)?,
                 b'\t' => return Err(tab_error(self.src, i)),
                 b'&' => i = self.anchor_token(i, true)?,
                 b'*' => i = self.anchor_token(i, false)?,
@@ -143,6 +145,43 @@ impl Scan<'_, '_> {
             }
         }
         Ok(i)
+    }
+
+    /// A directive line, checked the way PyYAML's `scan_directive` does: a name of
+    /// `[0-9A-Za-z_-]`, then a space or the line end; `%YAML` takes `1.<minor>`. Its
+    /// arguments may hold '&', '!' or '*' (tag URIs), which are not anchors or aliases.
+    fn directive(&self, i: usize, limit: usize) -> Result<usize, Refusal> {
+        let line_end = self.skip_to_eol(i).min(limit.max(i + 1));
+        let line = self.src.text.get(i..line_end).unwrap_or("");
+        let bad = |why: &str| {
+            Refusal::invalid(format!("while scanning a directive: {why}"))
+                .at_line(line_no(self.src, i))
+        };
+        let name_len = line[1..]
+            .bytes()
+            .take_while(|&c| is_pyyaml_anchor_char(c))
+            .count();
+        if name_len == 0 || !matches!(line.as_bytes().get(1 + name_len), None | Some(b' ')) {
+            return Err(bad(
+                "expected a name made of letters, digits, '-' or '_' and then a space",
+            ));
+        }
+        if let Some(tab) = line.find('\t') {
+            return Err(tab_error(self.src, i + tab));
+        }
+        if &line[1..1 + name_len] == "YAML" {
+            let rest = line[1 + name_len..].trim_start_matches(' ');
+            let version_len = rest.find([' ', '#']).unwrap_or(rest.len());
+            let (version, after) = rest.split_at(version_len);
+            let ok = version.split_once('.').is_some_and(|(major, minor)| {
+                major == "1" && !minor.is_empty() && minor.bytes().all(|c| c.is_ascii_digit())
+            });
+            let after = after.trim_start_matches(' ');
+            if !ok || !(after.is_empty() || after.starts_with('#')) {
+                return Err(bad("expected %YAML 1.x"));
+            }
+        }
+        Ok(line_end)
     }
 
     fn skip_to_eol(&self, mut i: usize) -> usize {

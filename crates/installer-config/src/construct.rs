@@ -425,6 +425,14 @@ fn construct_float(text: &str) -> Result<Value, String> {
     Ok(Value::Float(sign * parse(v)?))
 }
 
+fn too_deep() -> Refusal {
+    Refusal::new(
+        RefusalKind::UnsupportedLayout,
+        "values are nested too deeply for this editor",
+        "a DC/OS config.yaml nests a few levels; edit this file by hand",
+    )
+}
+
 /// Builds values from a composed document.
 pub(crate) struct Constructor<'g, 's, 'a> {
     graph: &'g Graph,
@@ -498,7 +506,7 @@ impl<'g, 's, 'a> Constructor<'g, 's, 'a> {
         if self.expanded_size(id) > MAX_EXPANDED {
             return Err(Refusal::new(
                 RefusalKind::UnsupportedLayout,
-                "the document is too large once its aliases are expanded",
+                "the document is too large (over 200,000 values once aliases are expanded)",
                 "a DC/OS config.yaml is a few kilobytes; edit this file by hand",
             ));
         }
@@ -524,7 +532,7 @@ impl<'g, 's, 'a> Constructor<'g, 's, 'a> {
             return Ok(Rc::clone(p));
         }
         if depth > 64 {
-            return Err(self.err(id, "merge keys nested too deeply"));
+            return Err(too_deep());
         }
         let NodeKind::Map { pairs, .. } = &self.graph.nodes[id].kind else {
             return Err(self.err(id, "expected a mapping node"));
@@ -578,7 +586,7 @@ impl<'g, 's, 'a> Constructor<'g, 's, 'a> {
             return Ok(Rc::clone(v));
         }
         if depth > 256 {
-            return Err(self.err(id, "nesting too deep"));
+            return Err(too_deep());
         }
         let node = &self.graph.nodes[id];
         let value = match &node.kind {

@@ -77,6 +77,13 @@ pub(crate) fn parse(src: &Source<'_>) -> Result<Vec<Spanned>, Refusal> {
                     "join the quoted value into one line, or set telemetry_enabled by hand",
                 )
                 .at_line(line)
+            } else if e.info().contains("recursion limit exceeded") {
+                Refusal::new(
+                    crate::refusal::RefusalKind::UnsupportedLayout,
+                    "values are nested too deeply for this editor",
+                    "a DC/OS config.yaml nests a few levels; edit this file by hand",
+                )
+                .at_line(line)
             } else if e.info().contains("comments must be separated") {
                 // PyYAML accepts `"value"# comment`; YAML 1.2 does not.
                 Refusal::new(

@@ -314,6 +314,19 @@ fn unsafe_or_unsupported_edits_are_refused() {
 }
 
 #[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let flow = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(refused(flow.as_bytes()), RefusalKind::UnsupportedLayout);
+    let block: String = (1..1000)
+        .map(|i| format!("{}k:\n", "  ".repeat(i)))
+        .collect();
+    assert_eq!(
+        refused(format!("a:\n{block}").as_bytes()),
+        RefusalKind::UnsupportedLayout
+    );
+}
+
+#[test]
 fn alias_bombs_are_refused_not_expanded() {
     let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {

@@ -56,7 +56,7 @@ pub enum Command {
     /// Show whether telemetry is on for this cluster, what decides it, what runs, and why
     Status(StatusArgs),
     /// Print exactly what the cluster's dcos-signal sends, byte for byte, without sending anything
-    ShowPayload(ShowPayloadArgs),
+    ShowPayload(Box<ShowPayloadArgs>),
 }
 
 /// The events dcos-signal sends.

@@ -98,7 +98,7 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
             .filter(|e| opts.events.contains(e))
             .collect()
     };
-    let from_file = opts.report_file.as_ref().map(|path| read_report_file(path));
+    let from_file = opts.report_file.as_ref().map(read_report_file);
     let fetched = match (&cluster, offline) {
         (Some(cluster), false) => {
             let http = Http::for_cluster(cluster)?;

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod dcos;
 pub mod env;
 pub mod error;
+pub mod fsutil;
 pub mod help;
 pub mod http;
 pub mod logging;

@@ -37,8 +37,14 @@ pub fn run(ctx: &Context, args: &ShowPayloadArgs) -> Result<Exit> {
     };
     report_notes(&collected);
     match &args.output {
+        Some(path) if !collected.failures.is_empty() => {
+            output::notice(&format!(
+                "note: nothing was written to {}: the payload is partial",
+                path.display()
+            ));
+        }
         Some(path) => {
-            dcos_installer_config::write_atomically(path, &bytes, false)
+            crate::fsutil::write_atomically(path, &bytes, 0o644)
                 .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
         }
         None => output::print_bytes(&bytes)?,

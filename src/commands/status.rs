@@ -368,15 +368,12 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             format!("cluster id ({})", metadata::METADATA),
             &err,
         )),
-        Some(Err(err)) => {
-            // The id came from ui-config; still tell the operator the token was refused.
-            if err.exit() == Exit::Auth {
-                unavailable.push(Unavailable::from_error(
-                    format!("token check ({})", metadata::METADATA),
-                    &err,
-                ));
-            }
-        }
+        // The id came from ui-config; still tell the operator the token was refused.
+        Some(Err(err)) if err.exit() == Exit::Auth => unavailable.push(Unavailable::from_error(
+            format!("token check ({})", metadata::METADATA),
+            &err,
+        )),
+        Some(Err(_)) => {}
         None if cluster_id.is_none() => unavailable.push(Unavailable {
             what: format!("cluster id ({})", metadata::METADATA),
             why: "no token: log in with `dcos auth login` or set DCOS_ACS_TOKEN".into(),

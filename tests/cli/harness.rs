@@ -44,14 +44,12 @@ pub fn fixtures() -> PathBuf {
 /// A hermetic environment: an empty HOME (with `~/.dcos` under it), no inherited DC/OS variables.
 pub struct Home {
     pub dir: tempfile::TempDir,
-    vars: Vec<(String, String)>,
 }
 
 impl Home {
     pub fn new() -> Home {
         Home {
             dir: tempfile::tempdir().expect("temp dir"),
-            vars: Vec::new(),
         }
     }
 
@@ -75,12 +73,6 @@ impl Home {
         dir
     }
 
-    /// Sets an environment variable for every run.
-    pub fn env(&mut self, key: &str, value: &str) -> &mut Home {
-        self.vars.push((key.to_string(), value.to_string()));
-        self
-    }
-
     /// Runs the binary with these arguments (stdin closed).
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with(args, &[])
@@ -95,9 +87,6 @@ impl Home {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("LANG", "C.UTF-8")
             .stdin(Stdio::null());
-        for (k, v) in &self.vars {
-            cmd.env(k, v);
-        }
         for (k, v) in extra {
             cmd.env(k, v);
         }

@@ -51,13 +51,44 @@ fn no_subcommand_prints_help_and_exits_0() {
     snap!("help_top", plugin.transcript());
 }
 
+/// Every subcommand path, nested ones included, from the clap definition itself.
+fn subcommand_paths() -> Vec<Vec<String>> {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_string());
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&dcos_telemetry::cli::Cli::command(), &[], &mut out);
+    out
+}
+
 #[test]
 fn every_subcommand_has_dcos_style_help() {
-    for sub in ["status"] {
-        let r = run(&["telemetry", sub, "--help"]);
-        assert_eq!(r.code, 0, "{sub}");
-        assert_eq!(r.stdout, run(&["telemetry", "help", sub]).stdout);
-        snap!(format!("help_{}", sub.replace('-', "_")), r.transcript());
+    let paths = subcommand_paths();
+    assert!(paths.len() >= 2);
+    for path in paths {
+        let words: Vec<&str> = path.iter().map(String::as_str).collect();
+        let mut args = vec!["telemetry"];
+        args.extend(&words);
+        args.push("--help");
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{path:?}");
+        assert!(
+            r.stdout
+                .contains(&format!("Usage:\n    dcos telemetry {} ", words.join(" ")))
+        );
+        let mut help_form = vec!["telemetry", "help"];
+        help_form.extend(&words);
+        assert_eq!(r.stdout, run(&help_form).stdout);
+        snap!(
+            format!("help_{}", words.join("_").replace('-', "_")),
+            r.transcript()
+        );
     }
 }
 

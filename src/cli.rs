@@ -57,6 +57,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Print exactly what the cluster's dcos-signal sends, byte for byte, without sending anything
     ShowPayload(Box<ShowPayloadArgs>),
+    /// Turn telemetry off the supported way (the installer config.yaml), verify it, and stop local sending
+    OptOut(crate::commands::opt_out::OptOutArgs),
 }
 
 /// The events dcos-signal sends.

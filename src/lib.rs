@@ -14,6 +14,7 @@ pub mod error;
 pub mod fsutil;
 pub mod help;
 pub mod http;
+pub mod local_opt_out;
 pub mod logging;
 pub mod output;
 pub mod secret;
@@ -100,6 +101,7 @@ fn parse_and_run(args: Vec<OsString>, env: &Env, verbose: &mut bool) -> Result<E
     match cli.command {
         Some(Command::Status(args)) => commands::status::run(&ctx, &args),
         Some(Command::ShowPayload(args)) => commands::show_payload::run(&ctx, &args),
+        Some(Command::OptOut(args)) => commands::opt_out::run(&ctx, &args),
         None => {
             output::print(&help::render(&Cli::command(), &[]))?;
             Ok(Exit::Success)

@@ -6,6 +6,7 @@ mod harness;
 
 mod connection;
 mod fixtures;
+mod opt_out;
 mod plugin;
 mod show_payload;
 mod status;

@@ -170,14 +170,20 @@ fn hint_for(backend: &Backend, kind: FailureKind) -> Option<String> {
             "unlock the login keyring (headless: printf %s \"$PASSWORD\" | gnome-keyring-daemon \
              --unlock), or use the kernel keyring with {env}=keyutils, {INSECURE}"
         ),
-        (Backend::SecretService, _) => format!(
+        (Backend::SecretService, FailureKind::NoSessionBus) => format!(
             "no Secret Service on this session bus; on headless Linux use the kernel keyring with \
              {env}=keyutils, {INSECURE}"
         ),
-        (Backend::KernelKeyring, _) => format!(
-            "the kernel keyring refused this process (containers often block keyctl); use a \
-             Secret Service with {env}=secret-service, {INSECURE}"
+        (Backend::SecretService, _) => format!(
+            "on Linux the kernel keyring works without a Secret Service: {env}=keyutils, \
+             {INSECURE}"
         ),
+        (Backend::KernelKeyring, FailureKind::AccessDenied | FailureKind::Unsupported) => {
+            format!(
+                "the kernel keyring refused this process (containers often block keyctl); use a \
+                 Secret Service with {env}=secret-service, {INSECURE}"
+            )
+        }
         (_, FailureKind::Unsupported) => {
             format!("{env}=auto picks the store this platform offers, {INSECURE}")
         }
@@ -251,6 +257,38 @@ mod tests {
              DCOS_TELEMETRY_CREDENTIAL_STORE=keyutils, or pass --insecure-storage to write a 0600 \
              file instead"
         );
+    }
+
+    #[test]
+    fn hints_follow_the_cause_not_only_the_store() {
+        let hint = |backend, kind| {
+            KeyringError::Failed {
+                backend,
+                op: Operation::Write,
+                service: "s".into(),
+                account: "a".into(),
+                cause: "c".into(),
+                kind,
+            }
+            .hint()
+            .unwrap()
+        };
+        assert!(
+            hint(Backend::KernelKeyring, FailureKind::AccessDenied)
+                .starts_with("the kernel keyring refused this process")
+        );
+        assert_eq!(
+            hint(Backend::KernelKeyring, FailureKind::Platform),
+            "set DCOS_TELEMETRY_CREDENTIAL_STORE to another store, or pass --insecure-storage to \
+             write a 0600 file instead"
+        );
+        assert_eq!(
+            hint(Backend::SecretService, FailureKind::Platform),
+            "on Linux the kernel keyring works without a Secret Service: \
+             DCOS_TELEMETRY_CREDENTIAL_STORE=keyutils, or pass --insecure-storage to write a 0600 \
+             file instead"
+        );
+        assert!(hint(Backend::SecretService, FailureKind::Locked).starts_with("unlock the login"));
     }
 
     #[test]

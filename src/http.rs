@@ -52,6 +52,22 @@ pub struct Request<'a> {
     pub body: Option<Vec<u8>>,
     /// Largest body accepted in the answer.
     pub cap: u64,
+    /// Headers whose values are secrets (e.g. `Authorization: Basic …` for a collector): sent
+    /// marked sensitive, logged only as their mask.
+    pub secret_headers: Vec<SecretHeader>,
+    /// This request's timeout, instead of the client's.
+    pub timeout: Option<Duration>,
+}
+
+/// A header whose value is a secret.
+#[derive(Debug)]
+pub struct SecretHeader {
+    /// Header name.
+    pub name: &'static str,
+    /// The full value, sent as is.
+    pub value: Secret,
+    /// What `-vv` logs instead of the value, e.g. `Basic ****`.
+    pub shown: &'static str,
 }
 
 impl<'a> Request<'a> {
@@ -64,6 +80,8 @@ impl<'a> Request<'a> {
             headers: Vec::new(),
             body: None,
             cap: DOCUMENT_CAP,
+            secret_headers: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -91,6 +109,35 @@ impl<'a> Request<'a> {
         self.cap = cap;
         self
     }
+
+    /// Adds a header whose value is a secret; `-vv` logs `<name>: <shown>`.
+    pub fn secret_header(
+        mut self,
+        name: &'static str,
+        value: Secret,
+        shown: &'static str,
+    ) -> Request<'a> {
+        self.secret_headers
+            .push(SecretHeader { name, value, shown });
+        self
+    }
+
+    /// Sets this request's timeout (instead of the client's).
+    pub fn timeout(mut self, timeout: Duration) -> Request<'a> {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// An answer of any status, for callers that decide themselves what a status means.
+#[derive(Debug)]
+pub struct Answer {
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, read up to the request's cap (cut there, or where the connection broke).
+    pub body: Vec<u8>,
 }
 
 /// A successful (2xx) answer whose body is read on demand, never beyond the cap.
@@ -210,44 +257,8 @@ impl Http {
     /// Sends a request; 2xx gives a [`Body`], anything else an operator-facing error.
     pub fn send(&self, req: Request<'_>) -> Result<Body> {
         let url = format!("{}{}", self.base, req.path);
-        let mut builder = self.client.request(req.method.clone(), &url);
-        let mut logged = Vec::new();
-        if req.auth
-            && let Some(token) = &self.token
-        {
-            let mut value =
-                HeaderValue::from_str(&format!("token={}", token.expose())).map_err(|_| {
-                    Error::auth(
-                        "the DC/OS token contains characters that cannot be sent in a header",
-                    )
-                })?;
-            value.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, value);
-            logged.push("Authorization: token=****".to_string());
-        }
-        for (name, value) in &req.headers {
-            builder = builder.header(*name, value);
-            logged.push(format!("{name}: {value}"));
-        }
-        if let Some(body) = req.body {
-            builder = builder.body(body);
-        }
-        info!("{} {}", req.method, url);
-        for line in &logged {
-            debug!("> {line}");
-        }
-        let started = Instant::now();
-        let response = builder
-            .send()
-            .map_err(|e| transport_error(&e, &url, self.timeout))?;
+        let response = self.dispatch(&req, &url)?;
         let status = response.status();
-        info!(
-            "{} {} -> {} in {} ms",
-            req.method,
-            url,
-            status.as_u16(),
-            started.elapsed().as_millis()
-        );
         if status.is_success() {
             let headers = response.headers().clone();
             for (name, value) in &headers {
@@ -267,6 +278,82 @@ impl Http {
             response,
             self.token.is_some() && req.auth,
         ))
+    }
+
+    /// Sends a request and returns the answer whatever its status: only a failure to get an
+    /// answer (connection, TLS, timeout) is an error.
+    pub fn exchange(&self, req: Request<'_>) -> Result<Answer> {
+        let url = format!("{}{}", self.base, req.path);
+        let response = self.dispatch(&req, &url)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        for (name, value) in &headers {
+            debug!("< {}: {}", name, value.to_str().unwrap_or("<binary>"));
+        }
+        let mut body = Vec::new();
+        // A body cut short or over the cap still leaves the status, which is what counts here.
+        let _ = Capped::new(response, req.cap).read_to_end(&mut body);
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Builds, logs and sends one request; any HTTP status is an answer.
+    fn dispatch(&self, req: &Request<'_>, url: &str) -> Result<Response> {
+        let mut builder = self.client.request(req.method.clone(), url);
+        let mut logged = Vec::new();
+        if req.auth
+            && let Some(token) = &self.token
+        {
+            let mut value =
+                HeaderValue::from_str(&format!("token={}", token.expose())).map_err(|_| {
+                    Error::auth(
+                        "the DC/OS token contains characters that cannot be sent in a header",
+                    )
+                })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+            logged.push("Authorization: token=****".to_string());
+        }
+        for (name, value) in &req.headers {
+            builder = builder.header(*name, value);
+            logged.push(format!("{name}: {value}"));
+        }
+        for secret in &req.secret_headers {
+            let mut value = HeaderValue::from_str(secret.value.expose()).map_err(|_| {
+                Error::new(format!(
+                    "the {} header holds characters that cannot be sent",
+                    secret.name
+                ))
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(secret.name, value);
+            logged.push(format!("{}: {}", secret.name, secret.shown));
+        }
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        if let Some(timeout) = req.timeout {
+            builder = builder.timeout(timeout);
+        }
+        info!("{} {}", req.method, url);
+        for line in &logged {
+            debug!("> {line}");
+        }
+        let started = Instant::now();
+        let response = builder
+            .send()
+            .map_err(|e| transport_error(&e, url, req.timeout.or(self.timeout)))?;
+        info!(
+            "{} {} -> {} in {} ms",
+            req.method,
+            url,
+            response.status().as_u16(),
+            started.elapsed().as_millis()
+        );
+        Ok(response)
     }
 
     /// `GET` a JSON document and decode it.

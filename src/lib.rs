@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod collect;
 pub mod commands;
 pub mod dcos;
+pub mod delivery_log;
 pub mod env;
 pub mod error;
 pub mod fsutil;
@@ -102,6 +103,7 @@ fn parse_and_run(args: Vec<OsString>, env: &Env, verbose: &mut bool) -> Result<E
         Some(Command::Status(args)) => commands::status::run(&ctx, &args),
         Some(Command::ShowPayload(args)) => commands::show_payload::run(&ctx, &args),
         Some(Command::OptOut(args)) => commands::opt_out::run(&ctx, &args),
+        Some(Command::Send(args)) => commands::send::run(&ctx, &args),
         None => {
             output::print(&help::render(&Cli::command(), &[]))?;
             Ok(Exit::Success)

@@ -2,6 +2,7 @@
 //! produce is rendered as a table or as JSON from the same structs.
 
 pub mod opt_out;
+pub mod send;
 pub mod show_payload;
 pub mod status;
 

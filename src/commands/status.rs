@@ -55,6 +55,8 @@ pub struct Status {
     pub ui_tracking_code: Tristate,
     /// What this machine allows `dcos telemetry send` to do.
     pub local: LocalInfo,
+    /// The newest entry of this cluster's `dcos telemetry send` delivery log (`null`: none).
+    pub last_delivery: Option<crate::delivery_log::Entry>,
     /// Every input that decided the answer, and what it means.
     pub reasons: Vec<Reason>,
     /// What could not be checked, and why.
@@ -317,6 +319,7 @@ fn failed_status(cluster: Option<&Cluster>, err: &Error) -> Status {
             opted_out: false,
             do_not_track: false,
         },
+        last_delivery: None,
         reasons: Vec::new(),
         unavailable: Vec::new(),
         error: Some(ErrorInfo {
@@ -519,6 +522,11 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
         opted_out,
     );
 
+    // The local delivery log of `dcos telemetry send`.
+    let last_delivery =
+        crate::delivery_log::location(&ctx.env, cluster.dir.as_deref(), cluster_id.as_deref())
+            .and_then(|path| crate::delivery_log::last(&path));
+
     Ok(Status {
         schema_version: SCHEMA_VERSION,
         cluster: ClusterInfo {
@@ -543,6 +551,7 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             opted_out,
             do_not_track,
         },
+        last_delivery,
         reasons,
         unavailable,
         error: None,
@@ -677,6 +686,9 @@ pub fn render(status: &Status) -> String {
         local = format!("{local} ({})", why.join(", "));
     }
     rows.push(("LOCAL", local));
+    if let Some(last) = &status.last_delivery {
+        rows.push(("LAST SENT", last.summary()));
+    }
     rows.push(("VERDICT", status.verdict.clone()));
     let mut out = output::key_values(&rows);
     out.push('\n');

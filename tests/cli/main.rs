@@ -8,5 +8,6 @@ mod connection;
 mod fixtures;
 mod opt_out;
 mod plugin;
+mod send;
 mod show_payload;
 mod status;

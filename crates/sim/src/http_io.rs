@@ -62,8 +62,15 @@ pub(crate) enum ReadOutcome {
     Bad(u16),
 }
 
+/// A connection: requests are read from it and `100 Continue` is written to it.
+pub(crate) trait Conn: Read + Write {}
+
+impl<T: Read + Write> Conn for T {}
+
 /// Reads one request from `stream`. `buf` carries bytes read past the previous request.
-pub(crate) fn read_request(stream: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<ReadOutcome> {
+/// A request with `Expect: 100-continue` (curl sends it for bodies over 1 KB) gets its interim
+/// `100 Continue` before the body is read.
+pub(crate) fn read_request(stream: &mut dyn Conn, buf: &mut Vec<u8>) -> io::Result<ReadOutcome> {
     let mut chunk = [0u8; 16 * 1024];
     loop {
         if !buf.is_empty() {
@@ -99,6 +106,15 @@ pub(crate) fn read_request(stream: &mut dyn Read, buf: &mut Vec<u8>) -> io::Resu
                     };
                     let chunked =
                         find("transfer-encoding").is_some_and(|te| te.contains("chunked"));
+                    let has_body = chunked || find("content-length").is_some_and(|l| l != "0");
+                    if has_body
+                        && version == 1
+                        && buf.is_empty()
+                        && find("expect").is_some_and(|e| e == "100-continue")
+                    {
+                        stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+                        stream.flush()?;
+                    }
                     let body = if chunked {
                         match read_chunked(stream, buf)? {
                             Some(body) => body,
@@ -521,9 +537,49 @@ pub(crate) fn write_response(
 mod tests {
     use super::*;
 
+    /// Input from a byte slice, output collected.
+    struct Pipe<'a> {
+        input: &'a [u8],
+        output: Vec<u8>,
+    }
+
+    impl Read for Pipe<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.input.read(buf)
+        }
+    }
+
+    impl Write for Pipe<'_> {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.output.write(data)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     fn parse(raw: &[u8]) -> ReadOutcome {
         let mut buf = Vec::new();
-        read_request(&mut &raw[..], &mut buf).unwrap()
+        let mut pipe = Pipe {
+            input: raw,
+            output: Vec::new(),
+        };
+        read_request(&mut pipe, &mut buf).unwrap()
+    }
+
+    #[test]
+    fn answers_expect_100_continue_before_reading_the_body() {
+        let mut pipe = Pipe {
+            input: b"POST /v1/batch HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+            output: Vec::new(),
+        };
+        let mut buf = Vec::new();
+        // The body arrives only after the interim answer; here the peer then closes.
+        assert!(matches!(
+            read_request(&mut pipe, &mut buf).unwrap(),
+            ReadOutcome::Closed
+        ));
+        assert_eq!(pipe.output, b"HTTP/1.1 100 Continue\r\n\r\n");
     }
 
     #[test]

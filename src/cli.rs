@@ -59,6 +59,8 @@ pub enum Command {
     ShowPayload(Box<ShowPayloadArgs>),
     /// Turn telemetry off the supported way (the installer config.yaml), verify it, and stop local sending
     OptOut(crate::commands::opt_out::OptOutArgs),
+    /// Log in, log out, and show where the token comes from
+    Auth(crate::commands::auth::AuthArgs),
     /// Send the cluster's telemetry now, to Segment or your own collector, exactly as show-payload --segment shows it
     Send(Box<crate::commands::send::SendArgs>),
 }

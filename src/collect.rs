@@ -12,7 +12,6 @@ use crate::commands::Context;
 use crate::dcos::metadata::{self, UiConfig};
 use crate::dcos::signal_sources::{self, Fetched, Wanted};
 use crate::error::{Error, Result};
-use crate::http::Http;
 use crate::output::Progress;
 use crate::site_values::{SiteFlags, SiteValues};
 
@@ -101,7 +100,7 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
     let from_file = opts.report_file.as_ref().map(read_report_file);
     let fetched = match (&cluster, offline) {
         (Some(cluster), false) => {
-            let http = Http::for_cluster(cluster)?;
+            let http = crate::auth::connect(ctx, cluster)?.http;
             let wanted = Wanted {
                 health: selected.contains(&Event::Health) && opts.report_file.is_none(),
                 fresh: opts.fresh,
@@ -238,7 +237,12 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
     let identity = Identity {
         // /var/lib/dcos/cluster-id always ends with a newline; 1.7 sent it (internals §1.7).
         cluster_id: format!("{cluster_id}\n"),
-        environment_version: version.clone(),
+        // DCOS_VERSION on the master: the cluster's own version, even when --as-version picks
+        // another generation's shape (a 2.2 cluster built as 2.1's signal would).
+        environment_version: match version_doc.as_ref().and_then(|v| v.as_ref().ok()) {
+            Some(doc) => doc.version.clone(),
+            None => version.clone(),
+        },
         variant,
         platform: site.platform.value.clone(),
         provider: site.provider.value.clone(),

@@ -2,7 +2,7 @@
 //! every failure to an operator-facing [`Error`]. Requests are logged at `-v` without secrets.
 
 use std::io::{self, Read};
-use std::sync::Once;
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use log::{debug, info};
@@ -33,8 +33,73 @@ static INSECURE_WARNING: Once = Once::new();
 pub struct Http {
     client: Client,
     base: String,
-    token: Option<Secret>,
+    session: Arc<Session>,
     timeout: Option<Duration>,
+}
+
+/// Logs in again when the cluster rejects the token (401): returns the new token.
+pub trait Refresh: Send + Sync {
+    /// Logs in with `http` (which sends no token) and returns the new token.
+    fn login(&self, http: &Http) -> Result<Secret>;
+    /// Called once with the new token (to update the keyring).
+    fn store(&self, token: &Secret);
+}
+
+/// The token shared by every request of a run, and the one permitted refresh.
+#[derive(Default)]
+pub struct Session {
+    token: Mutex<Option<Secret>>,
+    refresh: Option<Box<dyn Refresh>>,
+    refreshed: Mutex<bool>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session(****)")
+    }
+}
+
+impl Session {
+    /// A session with this token and, if given, a way to log in again once on a 401.
+    pub fn new(token: Option<Secret>, refresh: Option<Box<dyn Refresh>>) -> Session {
+        Session {
+            token: Mutex::new(token),
+            refresh,
+            refreshed: Mutex::new(false),
+        }
+    }
+
+    /// The current token.
+    pub fn token(&self) -> Option<Secret> {
+        self.token.lock().map(|t| t.clone()).unwrap_or(None)
+    }
+
+    /// After a 401 with `used`: a token to retry with, at most one login per run. Another
+    /// thread may already have logged in; then its token is returned.
+    fn renew(&self, http: &Http, used: Option<&Secret>) -> Result<Option<Secret>> {
+        let Some(refresh) = &self.refresh else {
+            return Ok(None);
+        };
+        let mut refreshed = self
+            .refreshed
+            .lock()
+            .map_err(|_| Error::new("internal error: session lock"))?;
+        let current = self.token();
+        if current.as_ref() != used {
+            return Ok(current);
+        }
+        if *refreshed {
+            return Ok(None);
+        }
+        *refreshed = true;
+        info!("the cluster rejected the token (401); logging in again once");
+        let token = refresh.login(&http.without_session())?;
+        refresh.store(&token);
+        if let Ok(mut slot) = self.token.lock() {
+            *slot = Some(token.clone());
+        }
+        Ok(Some(token))
+    }
 }
 
 /// One request to send.
@@ -94,6 +159,12 @@ impl<'a> Request<'a> {
     /// Adds a header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request<'a> {
         self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets the method.
+    pub fn method(mut self, method: Method) -> Request<'a> {
+        self.method = method;
         self
     }
 
@@ -175,7 +246,8 @@ impl Body {
 }
 
 impl Http {
-    /// A client for a cluster: its URL, token, TLS mode and timeout.
+    /// A client for a cluster: its URL, token, TLS mode and timeout (no automatic login; see
+    /// `auth::connect` for the client commands use).
     pub fn for_cluster(cluster: &Cluster) -> Result<Http> {
         Http::new(
             &cluster.url,
@@ -183,6 +255,24 @@ impl Http {
             cluster.timeout,
             cluster.token.as_ref().map(|(t, _)| t.clone()),
         )
+    }
+
+    /// The same client with another session (token and refresh).
+    pub fn with_session(mut self, session: Session) -> Http {
+        self.session = Arc::new(session);
+        self
+    }
+
+    /// The same client without any token.
+    pub fn without_session(&self) -> Http {
+        let mut http = self.clone();
+        http.session = Arc::new(Session::default());
+        http
+    }
+
+    /// The current token, if any.
+    pub fn token(&self) -> Option<Secret> {
+        self.session.token()
     }
 
     /// A client for any base URL.
@@ -221,7 +311,7 @@ impl Http {
                 if base.starts_with("https://") {
                     INSECURE_WARNING.call_once(|| {
                         crate::output::warn(&format!(
-                            "TLS certificate verification is turned off for {base}; anyone on the network path can read the token and forge answers"
+                            "TLS certificate verification is turned off for {base}; anyone on the network path can read what is sent and forge answers"
                         ));
                     });
                 }
@@ -234,7 +324,7 @@ impl Http {
         Ok(Http {
             client,
             base: base.trim_end_matches('/').to_string(),
-            token,
+            session: Arc::new(Session::new(token, None)),
             timeout,
         })
     }
@@ -246,18 +336,26 @@ impl Http {
 
     /// Whether a token will be sent.
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        self.session.token().is_some()
     }
 
-    /// Replaces the token (after a login).
-    pub fn set_token(&mut self, token: Option<Secret>) {
-        self.token = token;
-    }
-
-    /// Sends a request; 2xx gives a [`Body`], anything else an operator-facing error.
+    /// Sends a request; 2xx gives a [`Body`], anything else an operator-facing error. A 401 with
+    /// credentials at hand logs in once (per run) and retries the request once.
     pub fn send(&self, req: Request<'_>) -> Result<Body> {
         let url = format!("{}{}", self.base, req.path);
-        let response = self.dispatch(&req, &url)?;
+        let token = if req.auth { self.session.token() } else { None };
+        let mut response = self.dispatch(&req, &url, token.as_ref())?;
+        let mut sent_token = token;
+        if response.status() == StatusCode::UNAUTHORIZED && req.auth {
+            match self.session.renew(self, sent_token.as_ref()) {
+                Ok(Some(new)) => {
+                    response = self.dispatch(&req, &url, Some(&new))?;
+                    sent_token = Some(new);
+                }
+                Ok(None) => {}
+                Err(err) => return Err(crate::auth::login::refresh_failed(&err)),
+            }
+        }
         let status = response.status();
         if status.is_success() {
             let headers = response.headers().clone();
@@ -276,7 +374,7 @@ impl Http {
             req.path,
             status,
             response,
-            self.token.is_some() && req.auth,
+            sent_token.as_ref(),
         ))
     }
 
@@ -284,7 +382,8 @@ impl Http {
     /// answer (connection, TLS, timeout) is an error.
     pub fn exchange(&self, req: Request<'_>) -> Result<Answer> {
         let url = format!("{}{}", self.base, req.path);
-        let response = self.dispatch(&req, &url)?;
+        let token = if req.auth { self.session.token() } else { None };
+        let response = self.dispatch(&req, &url, token.as_ref())?;
         let status = response.status();
         let headers = response.headers().clone();
         for (name, value) in &headers {
@@ -301,12 +400,10 @@ impl Http {
     }
 
     /// Builds, logs and sends one request; any HTTP status is an answer.
-    fn dispatch(&self, req: &Request<'_>, url: &str) -> Result<Response> {
+    fn dispatch(&self, req: &Request<'_>, url: &str, token: Option<&Secret>) -> Result<Response> {
         let mut builder = self.client.request(req.method.clone(), url);
         let mut logged = Vec::new();
-        if req.auth
-            && let Some(token) = &self.token
-        {
+        if let Some(token) = token {
             let mut value =
                 HeaderValue::from_str(&format!("token={}", token.expose())).map_err(|_| {
                     Error::auth(
@@ -616,7 +713,7 @@ fn status_error(
     path: &str,
     status: StatusCode,
     response: Response,
-    sent_token: bool,
+    sent_token: Option<&Secret>,
 ) -> Error {
     let html = is_html(response.headers());
     // Read a little of the body for the explanation; error bodies are small.
@@ -624,12 +721,24 @@ fn status_error(
     let _ = Capped::new(response, 64 * 1024).read_to_end(&mut snippet);
     match status {
         StatusCode::UNAUTHORIZED => {
-            let hint = if sent_token {
-                "the cluster rejected the token; it may have expired"
-            } else {
-                "no DC/OS token is available: log in with `dcos auth login` (or `dcos telemetry auth login`), or set DCOS_ACS_TOKEN"
+            let expiry = sent_token
+                .and_then(crate::auth::jwt::claims)
+                .and_then(|c| c.exp)
+                .filter(|exp| *exp <= crate::auth::jwt::now());
+            let hint = match (sent_token, expiry) {
+                (Some(_), Some(exp)) => format!(
+                    "the token expired at {}",
+                    dcos_telemetry_signal::segment::format_timestamp(exp)
+                ),
+                (Some(_), None) => "the cluster rejected the token".to_string(),
+                (None, _) => "no DC/OS token is available: log in with `dcos auth login` (or `dcos telemetry auth login`), or set DCOS_ACS_TOKEN".to_string(),
             };
-            Error::auth("authentication failed, please run `dcos auth login`").hint(hint)
+            let mut err =
+                Error::auth("authentication failed, please run `dcos auth login`").hint(hint);
+            if sent_token.is_some() {
+                err = err.hint("for automatic re-login set [telemetry] uid with private_key or password_file (or DCOS_PASSWORD), or use `dcos telemetry auth login --remember`");
+            }
+            err
         }
         StatusCode::FORBIDDEN => Error::auth("you are not authorized to perform this operation")
             .hint(format!(

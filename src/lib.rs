@@ -4,6 +4,7 @@
 //! `dcos-telemetry-signal` crate (pure) → [`output`]. [`run`] is the one place where errors become
 //! exit codes.
 
+pub mod auth;
 pub mod cli;
 pub mod cluster;
 pub mod collect;
@@ -15,7 +16,7 @@ pub mod error;
 pub mod fsutil;
 pub mod help;
 pub mod http;
-pub mod local_opt_out;
+pub mod local_settings;
 pub mod logging;
 pub mod output;
 pub mod secret;
@@ -103,6 +104,7 @@ fn parse_and_run(args: Vec<OsString>, env: &Env, verbose: &mut bool) -> Result<E
         Some(Command::Status(args)) => commands::status::run(&ctx, &args),
         Some(Command::ShowPayload(args)) => commands::show_payload::run(&ctx, &args),
         Some(Command::OptOut(args)) => commands::opt_out::run(&ctx, &args),
+        Some(Command::Auth(args)) => commands::auth::run(&ctx, &args),
         Some(Command::Send(args)) => commands::send::run(&ctx, &args),
         None => {
             output::print(&help::render(&Cli::command(), &[]))?;

@@ -45,7 +45,7 @@ pub fn build(collected: &Collected) -> Result<Vec<Body>> {
             time: now,
         };
         let bytes = segment::batch_body(track, &envelope).map_err(|e| {
-            Error::new(format!("the `{}` event is too large for Segment: {e}", event.name()))
+            Error::new(e.to_string())
                 .hint("Segment rejects messages over 32 KB and batches over 500 KB with HTTP 400; nothing was sent")
         })?;
         bodies.push(Body {

@@ -196,10 +196,14 @@ impl Cluster {
             })?
             .trim_end_matches('/')
             .to_string();
-        let token = config
-            .get_str("core", "dcos_acs_token")
-            .filter(|t| !t.is_empty())
-            .map(|t| (Secret::new(t), TokenSource::ConfigFile(path.clone())));
+        // A DCOS_ACS_TOKEN exported by the user (CI) wins over the file, as in plugin mode.
+        let token = match env.non_empty("DCOS_ACS_TOKEN") {
+            Some(t) => Some((Secret::new(t), TokenSource::Env)),
+            None => config
+                .get_str("core", "dcos_acs_token")
+                .filter(|t| !t.is_empty())
+                .map(|t| (Secret::new(t), TokenSource::ConfigFile(path.clone()))),
+        };
         let tls = if url.starts_with("http://") {
             Tls::Insecure
         } else {

@@ -1,6 +1,7 @@
 //! One module per subcommand: each has an args struct (in `cli`) and a `run` function; the data they
 //! produce is rendered as a table or as JSON from the same structs.
 
+pub mod auth;
 pub mod opt_out;
 pub mod send;
 pub mod show_payload;

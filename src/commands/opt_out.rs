@@ -11,7 +11,7 @@ use crate::cluster::{Cluster, Origin};
 use crate::commands::Context;
 use crate::commands::status::{self, State};
 use crate::error::{Error, Exit, Result};
-use crate::local_opt_out::{self, Method, Outcome};
+use crate::local_settings::{self, Method, Outcome};
 use crate::output;
 
 /// `dcos telemetry opt-out`
@@ -304,20 +304,34 @@ fn record_local(ctx: &Context, cluster: &Cluster, on: bool, dry_run: bool) -> Re
             result: "would-record",
             location: Some(format!(
                 "[telemetry] {} in {}",
-                local_opt_out::KEY,
+                local_settings::OPT_OUT,
                 toml.display()
             )),
             note: None,
         });
     }
     let plugin_mode = cluster.origin == Origin::PluginEnv;
-    let outcome = local_opt_out::set(&ctx.env, &dir, on, plugin_mode)?;
+    let outcome = local_settings::set(
+        &ctx.env,
+        &dir,
+        local_settings::OPT_OUT,
+        on.then_some("true"),
+        plugin_mode,
+    )?;
     let location = match &outcome {
         Outcome::Changed(Method::DcosCli(_)) | Outcome::Unchanged(_) => {
-            format!("[telemetry] {} in {}", local_opt_out::KEY, toml.display())
+            format!(
+                "[telemetry] {} in {}",
+                local_settings::OPT_OUT,
+                toml.display()
+            )
         }
         Outcome::Changed(method) => {
-            format!("[telemetry] {} {}", local_opt_out::KEY, method.describe())
+            format!(
+                "[telemetry] {} {}",
+                local_settings::OPT_OUT,
+                method.describe()
+            )
         }
     };
     let result = match (&outcome, on) {
@@ -328,7 +342,7 @@ fn record_local(ctx: &Context, cluster: &Cluster, on: bool, dry_run: bool) -> Re
     };
     let mut note = None;
     if !on
-        && let Some(s) = cluster.settings.get(local_opt_out::KEY)
+        && let Some(s) = cluster.settings.get(local_settings::OPT_OUT)
         && matches!(s.source, crate::cluster::SettingSource::Env(_))
         && !plugin_mode
     {

@@ -76,6 +76,9 @@ pub struct SendArgs {
     /// Read the Segment write key from FILE (mode 0600 or 0400); default: [telemetry] write_key (DCOS_TELEMETRY_WRITE_KEY)
     #[arg(long, value_name = "FILE")]
     pub write_key_file: Option<PathBuf>,
+    /// Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file)
+    #[arg(long, requires = "write_key_file")]
+    pub remember_write_key: bool,
     /// Print exactly the bodies that would be posted (one per line) and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -393,6 +396,22 @@ fn check_ca(path: &Path, source: &str) -> Result<()> {
 fn resolve_write_key(args: &SendArgs, cluster: &Cluster) -> Result<Option<(Secret, String)>> {
     if let Some(path) = &args.write_key_file {
         let key = read_write_key_file(path)?;
+        if args.remember_write_key {
+            let store = crate::auth::open_store(cluster)?;
+            store
+                .set_key(&write_key_entry(cluster), key.expose())
+                .map_err(|e| {
+                    let mut err = Error::new(e.to_string());
+                    if let Some(hint) = e.hint() {
+                        err = err.hint(hint);
+                    }
+                    err
+                })?;
+            crate::output::notice(&format!(
+                "the write key is now kept in {} for this cluster",
+                store.backend().name()
+            ));
+        }
         return Ok(Some((key, format!("--write-key-file {}", path.display()))));
     }
     if let Some(setting) = cluster.settings.get("write_key") {
@@ -406,13 +425,27 @@ fn resolve_write_key(args: &SendArgs, cluster: &Cluster) -> Result<Option<(Secre
     Ok(None)
 }
 
-/// The write key stored in the OS keyring for this cluster, if any.
-///
-/// This is where the keyring plugs in: `dcos_telemetry_keyring::Store::open(choice)` and
-/// `get_key(&Key::write_key(<cluster id>))`. Until the plugin opens the keyring (the store choice,
-/// `DCOS_TELEMETRY_CREDENTIAL_STORE`, is shared with `auth login`), nothing is stored there.
-fn keyring_write_key(_cluster: &Cluster) -> Result<Option<Secret>> {
-    Ok(None)
+/// The keyring entry of this cluster's write key (`send --remember-write-key` stores it).
+pub fn write_key_entry(cluster: &Cluster) -> dcos_telemetry_keyring::Key {
+    dcos_telemetry_keyring::Key::write_key(&crate::auth::local_cluster_key(cluster))
+}
+
+/// The write key stored in the OS keyring for this cluster, if any (no keyring: none).
+fn keyring_write_key(cluster: &Cluster) -> Result<Option<Secret>> {
+    let store = match crate::auth::open_store(cluster) {
+        Ok(store) => store,
+        Err(err) => {
+            log::info!("no keyring for the write key: {}", err.message());
+            return Ok(None);
+        }
+    };
+    match store.get_key(&write_key_entry(cluster)) {
+        Ok(key) => Ok(key.map(Secret::new)),
+        Err(e) => {
+            log::info!("cannot read the write key from the keyring: {e}");
+            Ok(None)
+        }
+    }
 }
 
 /// Reads a write-key file: private (like the DC/OS CLI's rule for key files), small, one line;

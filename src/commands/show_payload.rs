@@ -83,7 +83,7 @@ pub fn report_notes(c: &Collected) {
     let assumed = c.site.assumed();
     if !assumed.is_empty() {
         output::notice(&format!(
-            "note: assumed {} (an on-prem DC/OS Open cluster's values; no endpoint exposes them); set them with --platform, --provider, --customer-key, --license-id, --signal-config or [telemetry] settings",
+            "note: assumed {} (an on-prem Open cluster's values: no endpoint exposes them; `show-payload --help` says how to set them)",
             assumed.join(", ")
         ));
     }

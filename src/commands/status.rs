@@ -9,7 +9,6 @@ use crate::cluster::Cluster;
 use crate::commands::Context;
 use crate::dcos::{health, metadata};
 use crate::error::{Error, Exit, Result};
-use crate::http::Http;
 use crate::output;
 use crate::signal_facts::{self, SignalFacts, Tristate};
 
@@ -331,7 +330,7 @@ fn failed_status(cluster: Option<&Cluster>, err: &Error) -> Status {
 
 /// Reads what the cluster exposes, concurrently, and derives the status.
 pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
-    let http = Http::for_cluster(cluster)?;
+    let http = crate::auth::connect(ctx, cluster)?.http;
     let has_token = http.has_token();
     let (ui, version, meta, units) = thread::scope(|scope| {
         let ui = scope.spawn(|| metadata::ui_config(&http));
@@ -507,6 +506,22 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
             "no effect".into()
         },
     });
+    for (key, setting) in cluster.settings.iter() {
+        if !crate::cluster::settings::KNOWN_KEYS
+            .iter()
+            .any(|(k, _)| *k == key)
+        {
+            crate::output::warn(&format!(
+                "unknown telemetry setting `{key}` ({}); known: {}",
+                setting.source,
+                crate::cluster::settings::KNOWN_KEYS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     if unavailable.iter().any(|u| u.auth) {
         crate::output::warn(
             "the cluster rejected the token: some checks were skipped; log in again with `dcos auth login`",

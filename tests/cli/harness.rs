@@ -87,6 +87,17 @@ impl Home {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("LANG", "C.UTF-8")
             .stdin(Stdio::null());
+        // The OS keyring of the test session (scripts/test runs a private, unlocked Secret
+        // Service); without it the plugin uses the kernel keyring.
+        for key in [
+            "DBUS_SESSION_BUS_ADDRESS",
+            "XDG_RUNTIME_DIR",
+            "XDG_DATA_HOME",
+        ] {
+            if let Ok(value) = std::env::var(key) {
+                cmd.env(key, value);
+            }
+        }
         for (k, v) in extra {
             cmd.env(k, v);
         }
@@ -97,6 +108,32 @@ impl Home {
             stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
         }
     }
+}
+
+/// Replaces Segment-style timestamps (`2026-11-25T20:53:42+0000`) with `[TIME]`.
+pub fn mask_times(text: &str) -> String {
+    let shape = "dddd-dd-ddTdd:dd:dd+dddd";
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let candidate = bytes.get(i..i + shape.len());
+        let matches = candidate.is_some_and(|c| {
+            c.iter().zip(shape.bytes()).all(|(b, s)| match s {
+                b'd' => b.is_ascii_digit(),
+                other => *b == other,
+            })
+        });
+        if matches {
+            out.push_str("[TIME]");
+            i += shape.len();
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
 }
 
 /// Asserts a normalized transcript against a stored snapshot (`tests/cli/snapshots/<name>.snap`).
@@ -141,13 +178,51 @@ impl Cluster {
         Cluster::start(dcos_sim::SimConfig::small_cluster().expect("fixtures"))
     }
 
-    /// Replacements that make a transcript stable: the URLs, HOME, the cluster id folder.
+    /// A generated 2.1.2 cluster whose id is unique to this test run, so keyring entries
+    /// (keyed by cluster id and uid, and kept by the OS between runs) never collide.
+    pub fn unique(configure: impl FnOnce(dcos_sim::SimConfig) -> dcos_sim::SimConfig) -> Cluster {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let id = format!(
+            "test-{:x}-{}-{}",
+            nanos,
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let spec = dcos_sim::GenSpec {
+            cluster_id: Some(id),
+            ..dcos_sim::GenSpec::default()
+        };
+        let data = dcos_sim::ClusterData::generate(spec).expect("valid spec");
+        Cluster::start(configure(dcos_sim::SimConfig::new(data)))
+    }
+
+    /// The cluster's folder under `~/.dcos`.
+    pub fn dir(&self) -> PathBuf {
+        self.home
+            .dcos_dir()
+            .join("clusters")
+            .join(self.sim.data().cluster_id())
+    }
+
+    /// Replacements that make a transcript stable: the URLs, HOME, the cluster id, the keyring.
     pub fn replacements(&self) -> Vec<(String, String)> {
-        vec![
+        let mut pairs = vec![
             (self.sim.url(), "https://[SIM]".to_string()),
             (self.sim.collector_url(), "https://[COLLECTOR]".to_string()),
             (self.home.path().display().to_string(), "[HOME]".to_string()),
-        ]
+            ("Secret Service".to_string(), "[KEYRING]".to_string()),
+            ("kernel keyring".to_string(), "[KEYRING]".to_string()),
+        ];
+        let id = self.sim.data().cluster_id();
+        if id.starts_with("test-") {
+            pairs.push((id.to_string(), "[CLUSTER-ID]".to_string()));
+        }
+        pairs
     }
 
     /// Runs standalone (reading `~/.dcos`).

@@ -4,10 +4,12 @@
 
 mod harness;
 
+mod auth;
 mod connection;
 mod fixtures;
 mod opt_out;
 mod plugin;
+mod secrets;
 mod send;
 mod show_payload;
 mod status;

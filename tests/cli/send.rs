@@ -408,7 +408,9 @@ fn dcos_2_2_is_refused_unless_the_collector_is_the_operators_own() {
     let requests = c.sim.collector_requests();
     assert_eq!(requests.len(), 3);
     let v = parsed(&requests[0]);
-    assert_eq!(v["batch"][0]["properties"]["environmentVersion"], "2.1.2");
+    // 2.1's shape (licenseId), the cluster's own version as environmentVersion.
+    assert_eq!(v["batch"][0]["properties"]["environmentVersion"], "2.2.0");
+    assert_eq!(v["batch"][0]["properties"]["licenseId"], "");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use dcos_sim::{
 use crate::harness::{Cluster, Home, fixtures};
 use crate::snap;
 
-const ASSUMED: &str = "note: assumed platform=\"onprem\", provider=\"onprem\", customerKey=\"\", licenseId=\"\" (an on-prem DC/OS Open cluster's values; no endpoint exposes them); set them with --platform, --provider, --customer-key, --license-id, --signal-config or [telemetry] settings\n";
+const ASSUMED: &str = "note: assumed platform=\"onprem\", provider=\"onprem\", customerKey=\"\", licenseId=\"\" (an on-prem Open cluster's values: no endpoint exposes them; `show-payload --help` says how to set them)\n";
 
 fn expected(name: &str) -> String {
     std::fs::read_to_string(fixtures().join("small-cluster/dcos-signal").join(name)).unwrap()
@@ -204,7 +204,9 @@ fn dcos_2_2_has_nothing_to_show() {
     // --as-version shows what a 2.1 signal would send from this cluster's data.
     let as_21 = c.run(&["show-payload", "--as-version", "2.1.2"]);
     assert_eq!(as_21.code, 0, "{}", as_21.stderr);
-    assert!(as_21.stdout.contains("\"environmentVersion\": \"2.1.2\""));
+    // The shape is 2.1's; environmentVersion stays the cluster's own version.
+    assert!(as_21.stdout.contains("\"environmentVersion\": \"2.2.0\""));
+    assert!(as_21.stdout.contains("\"licenseId\": \"\""));
 }
 
 #[test]
@@ -397,7 +399,7 @@ fn site_values_from_flags_and_signal_config() {
     );
     assert_eq!(
         run.stderr,
-        "note: assumed customerKey=\"\", licenseId=\"\" (an on-prem DC/OS Open cluster's values; no endpoint exposes them); set them with --platform, --provider, --customer-key, --license-id, --signal-config or [telemetry] settings\n"
+        "note: assumed customerKey=\"\", licenseId=\"\" (an on-prem Open cluster's values: no endpoint exposes them; `show-payload --help` says how to set them)\n"
     );
     let run = c.run_plugin(
         &[

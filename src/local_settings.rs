@@ -1,7 +1,8 @@
-//! The local opt-out: `opt_out = "true"` in the cluster's `[telemetry]` section, the DC/OS-native
-//! place for a plugin's settings (the DC/OS CLI passes it back as `DCOS_TELEMETRY_OPT_OUT`). Written
-//! with the DC/OS CLI itself when it runs us (`dcos config set`), else by editing `dcos.toml` in place,
-//! keeping its comments and layout, atomically.
+//! This plugin's settings in the cluster's `[telemetry]` section, the DC/OS-native place for them
+//! (the DC/OS CLI passes them back as `DCOS_TELEMETRY_<KEY>`): the local opt-out (`opt_out`), the
+//! uid and key path `auth login` records. Written with the DC/OS CLI itself when it runs us
+//! (`dcos config set`), else by editing `dcos.toml` in place, keeping its comments and layout,
+//! atomically. Never holds a secret.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,8 +11,8 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fsutil;
 
-/// The setting key.
-pub const KEY: &str = "opt_out";
+/// The local opt-out's key.
+pub const OPT_OUT: &str = "opt_out";
 
 /// How the setting was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +33,7 @@ impl Method {
     }
 }
 
-/// What a change of the local opt-out did.
+/// What a change of a setting did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The value was written.
@@ -41,9 +42,15 @@ pub enum Outcome {
     Unchanged(PathBuf),
 }
 
-/// Sets (`on = true`) or removes (`on = false`) the local opt-out of the cluster whose folder is
+/// Sets (`Some`) or removes (`None`) the setting `key` of the cluster whose folder is
 /// `cluster_dir`. In plugin mode (`DCOS_CLI_EXECUTABLE_PATH` set) the DC/OS CLI writes it.
-pub fn set(env: &Env, cluster_dir: &Path, on: bool, plugin_mode: bool) -> Result<Outcome> {
+pub fn set(
+    env: &Env,
+    cluster_dir: &Path,
+    key: &str,
+    value: Option<&str>,
+    plugin_mode: bool,
+) -> Result<Outcome> {
     let path = cluster_dir.join("dcos.toml");
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -54,20 +61,20 @@ pub fn set(env: &Env, cluster_dir: &Path, on: bool, plugin_mode: bool) -> Result
     };
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         Error::new(format!(
-            "cannot record the local opt-out: {} is not valid TOML ({})",
+            "cannot record `{key}` in {}: it is not valid TOML ({})",
             path.display(),
             e.message()
         ))
         .hint("fix the file (the DC/OS CLI cannot read it either), then run the command again")
     })?;
-    let current = doc.get("telemetry").and_then(|t| t.get(KEY)).and_then(|v| {
+    let current = doc.get("telemetry").and_then(|t| t.get(key)).and_then(|v| {
         v.as_str()
             .map(String::from)
             .or_else(|| v.as_bool().map(|b| b.to_string()))
     });
-    let already = match (on, current.as_deref()) {
-        (true, Some(v)) => v.eq_ignore_ascii_case("true"),
-        (false, None) => true,
+    let already = match (value, current.as_deref()) {
+        (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+        (None, None) => true,
         _ => false,
     };
     if already {
@@ -75,15 +82,14 @@ pub fn set(env: &Env, cluster_dir: &Path, on: bool, plugin_mode: bool) -> Result
     }
     if plugin_mode && let Some(dcos) = env.non_empty("DCOS_CLI_EXECUTABLE_PATH") {
         let dcos = PathBuf::from(dcos);
-        let args: Vec<String> = if on {
-            vec![
+        let args: Vec<String> = match value {
+            Some(v) => vec![
                 "config".into(),
                 "set".into(),
-                format!("telemetry.{KEY}"),
-                "true".into(),
-            ]
-        } else {
-            vec!["config".into(), "unset".into(), format!("telemetry.{KEY}")]
+                format!("telemetry.{key}"),
+                v.into(),
+            ],
+            None => vec!["config".into(), "unset".into(), format!("telemetry.{key}")],
         };
         let output = Command::new(&dcos)
             .args(&args)
@@ -106,19 +112,19 @@ pub fn set(env: &Env, cluster_dir: &Path, on: bool, plugin_mode: bool) -> Result
         }
         return Ok(Outcome::Changed(Method::DcosCli(dcos)));
     }
-    if on {
+    if let Some(value) = value {
         let table = doc
             .entry("telemetry")
             .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
         let Some(table) = table.as_table_like_mut() else {
             return Err(Error::new(format!(
-                "cannot record the local opt-out: `telemetry` in {} is not a table",
+                "cannot record `{key}`: `telemetry` in {} is not a table",
                 path.display()
             )));
         };
-        table.insert(KEY, toml_edit::value("true"));
+        table.insert(key, toml_edit::value(value));
     } else if let Some(table) = doc.get_mut("telemetry").and_then(|t| t.as_table_like_mut()) {
-        table.remove(KEY);
+        table.remove(key);
         if table.is_empty() {
             doc.remove("telemetry");
         }
@@ -141,7 +147,7 @@ mod tests {
         let original = "# my cluster\n[core]\ndcos_url = \"https://x\"  # prod\ntimeout = 180\n\n[cluster]\nname = \"prod\"\n";
         std::fs::write(dir.path().join("dcos.toml"), original).unwrap();
         let env = Env::default();
-        let out = set(&env, dir.path(), true, false).unwrap();
+        let out = set(&env, dir.path(), OPT_OUT, Some("true"), false).unwrap();
         assert_eq!(
             out,
             Outcome::Changed(Method::File(dir.path().join("dcos.toml")))
@@ -152,10 +158,10 @@ mod tests {
             format!("{original}\n[telemetry]\nopt_out = \"true\"\n")
         );
         assert_eq!(
-            set(&env, dir.path(), true, false).unwrap(),
+            set(&env, dir.path(), OPT_OUT, Some("true"), false).unwrap(),
             Outcome::Unchanged(dir.path().join("dcos.toml"))
         );
-        set(&env, dir.path(), false, false).unwrap();
+        set(&env, dir.path(), OPT_OUT, None, false).unwrap();
         // Undo restores the file byte for byte.
         let text = std::fs::read_to_string(dir.path().join("dcos.toml")).unwrap();
         assert_eq!(text, original);
@@ -169,7 +175,7 @@ mod tests {
             "[telemetry]\nendpoint = \"https://c\"\n",
         )
         .unwrap();
-        set(&Env::default(), dir.path(), true, false).unwrap();
+        set(&Env::default(), dir.path(), OPT_OUT, Some("true"), false).unwrap();
         let text = std::fs::read_to_string(dir.path().join("dcos.toml")).unwrap();
         assert_eq!(
             text,
@@ -181,7 +187,7 @@ mod tests {
     fn invalid_toml_is_refused_untouched() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("dcos.toml"), "[core\n").unwrap();
-        let err = set(&Env::default(), dir.path(), true, false).unwrap_err();
+        let err = set(&Env::default(), dir.path(), OPT_OUT, Some("true"), false).unwrap_err();
         assert!(
             err.message().contains("is not valid TOML"),
             "{}",

@@ -36,7 +36,7 @@ impl ServiceAccount {
 }
 
 /// Authentication settings of the simulated cluster.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthConfig {
     /// When false, no route needs a token and `HEAD /pkgpanda/active.buildinfo.full.json` is 200.
     pub enabled: bool,
@@ -62,6 +62,26 @@ impl Default for AuthConfig {
             forbidden_uids: Vec::new(),
             token_ttl: Duration::from_secs(5 * 24 * 3600),
         }
+    }
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Passwords stay out of debug output.
+        f.debug_struct("AuthConfig")
+            .field("enabled", &self.enabled)
+            .field("users", &self.users.keys().collect::<Vec<_>>())
+            .field(
+                "service_accounts",
+                &self
+                    .service_accounts
+                    .iter()
+                    .map(|a| &a.uid)
+                    .collect::<Vec<_>>(),
+            )
+            .field("forbidden_uids", &self.forbidden_uids)
+            .field("token_ttl", &self.token_ttl)
+            .finish()
     }
 }
 
@@ -234,4 +254,27 @@ pub(crate) fn check_login(config: &AuthConfig, body: &[u8]) -> Result<String, Lo
         return Err(LoginError::InvalidCredentials);
     }
     Ok(uid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_passwords() {
+        let text = format!("{:?}", AuthConfig::default());
+        assert!(
+            text.contains("bootstrapuser") && !text.contains(DEFAULT_USER.1),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn signer_round_trips_and_rejects_expired_tokens() {
+        let signer = Signer::new().unwrap();
+        let token = signer.issue("alice", unix_now() + 60);
+        assert_eq!(signer.verify(&token).as_deref(), Some("alice"));
+        assert_eq!(signer.verify(&signer.issue("alice", unix_now() - 1)), None);
+        assert_eq!(Signer::new().unwrap().verify(&token), None);
+    }
 }

@@ -67,7 +67,6 @@ pub(crate) struct Documents {
 
 /// A whole simulated cluster: nodes and units (dcos-diagnostics), packages (Cosmos), frameworks and
 /// metrics (Mesos), and the metadata documents. Immutable once built; the server shares it.
-#[derive(Debug)]
 pub struct ClusterData {
     pub(crate) cluster_id: String,
     pub(crate) version: String,
@@ -85,6 +84,21 @@ pub struct ClusterData {
     /// unit id -> (node index, unit index) in pull order.
     pub(crate) unit_index: BTreeMap<String, Vec<(usize, usize)>>,
     pub(crate) fragments: OnceLock<Vec<report::NodeFragment>>,
+}
+
+impl std::fmt::Debug for ClusterData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterData")
+            .field("cluster_id", &self.cluster_id)
+            .field("version", &self.version)
+            .field("variant", &self.variant)
+            .field("telemetry_enabled", &self.telemetry_enabled)
+            .field("nodes", &self.node_counts())
+            .field("packages", &self.packages.len())
+            .field("frameworks", &self.frameworks.len())
+            .field("verbatim_report", &self.report_verbatim.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClusterData {

@@ -334,6 +334,39 @@ fn clone_result(r: &Result<metadata::DcosVersion>) -> Result<metadata::DcosVersi
     }
 }
 
+impl Collected {
+    /// One error for the reporters whose data could not be read (`None` when there are none):
+    /// a single failure keeps its own message and hints; several are listed as hints.
+    pub fn partial_error(&self) -> Option<Error> {
+        let (first, rest) = self.failures.split_first()?;
+        let errors: Vec<&Error> = self.failures.iter().map(|f| &f.error).collect();
+        let exit = signal_sources::exit_for(&errors);
+        let names: Vec<&str> = self.failures.iter().map(|f| f.event.name()).collect();
+        let mut err = if rest.is_empty() {
+            let mut err = Error::with_exit(exit, first.error.message());
+            for hint in first.error.hints() {
+                err = err.hint(hint.clone());
+            }
+            err
+        } else {
+            let mut err = Error::with_exit(
+                exit,
+                format!("the data of {} could not be read", names.join(", ")),
+            );
+            for f in &self.failures {
+                err = err.hint(format!("{}: {}", f.event.name(), f.error.message()));
+            }
+            err
+        };
+        err = err.hint(format!(
+            "so the payload is partial: {} {} null, as dcos-signal sends nothing for a reporter whose data it cannot read",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" }
+        ));
+        Some(err)
+    }
+}
+
 /// A copy of an error (message, hints, exit code).
 pub fn copy_error(err: &Error) -> Error {
     let mut copy = Error::with_exit(err.exit(), err.message());

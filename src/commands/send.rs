@@ -26,7 +26,7 @@ use crate::cli::PayloadArgs;
 use crate::cluster::{Cluster, Settings, Tls};
 use crate::collect::{self, Collected};
 use crate::commands::{Context, show_payload};
-use crate::dcos::{metadata, signal_sources};
+use crate::dcos::metadata;
 use crate::delivery_log::{self, Delivery, Entry};
 use crate::error::{Error, Exit, Result};
 use crate::http::{self, Http, Request};
@@ -76,6 +76,10 @@ pub struct SendArgs {
     /// Read the Segment write key from FILE (mode 0600 or 0400); default: [telemetry] write_key (DCOS_TELEMETRY_WRITE_KEY)
     #[arg(long, value_name = "FILE")]
     pub write_key_file: Option<PathBuf>,
+    /// Send the events that could be read when another one cannot (dcos-signal's behaviour);
+    /// by default a partial payload sends nothing
+    #[arg(long)]
+    pub allow_partial: bool,
     /// Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file)
     #[arg(long, requires = "write_key_file")]
     pub remember_write_key: bool,
@@ -213,6 +217,15 @@ pub fn run(ctx: &Context, args: &SendArgs) -> Result<Exit> {
         return Err(disabled());
     }
     show_payload::report_notes(&collected);
+    if !args.allow_partial
+        && !args.dry_run
+        && let Some(err) = collected.partial_error()
+    {
+        // A partial delivery is easy to mistake for a whole one: send all or nothing, unless asked.
+        return Err(err.hint(
+            "nothing was sent; --allow-partial sends the events that could be read, as dcos-signal does",
+        ));
+    }
     let bodies = segment_bodies::build(&collected)?;
     if let Some(expected) = &expected {
         check_expected(expected, &bodies)?;
@@ -1046,28 +1059,12 @@ fn dry_run(
     partial(collected).map(|()| Exit::Success)
 }
 
-/// Explains reporters whose data could not be read (nothing is sent for them, as dcos-signal
-/// does), and fails with their exit code.
+/// A dry run of a partial payload reports it like `show-payload` does.
 fn partial(collected: &Collected) -> Result<()> {
-    if collected.failures.is_empty() {
-        return Ok(());
+    match collected.partial_error() {
+        None => Ok(()),
+        Some(err) => Err(err),
     }
-    for failure in &collected.failures {
-        output::notice(failure.error.render(false).trim_end());
-    }
-    let errors: Vec<&Error> = collected.failures.iter().map(|f| &f.error).collect();
-    let names: Vec<&str> = collected.failures.iter().map(|f| f.event.name()).collect();
-    Err(Error::with_exit(
-        signal_sources::exit_for(&errors),
-        format!(
-            "the payload is partial: {} could not be read and {} not sent",
-            names.join(", "),
-            if names.len() == 1 { "was" } else { "were" }
-        ),
-    )
-    .hint(
-        "dcos-signal sends nothing for a reporter whose data it cannot read; neither does `send`",
-    ))
 }
 
 fn finish(
@@ -1079,10 +1076,8 @@ fn finish(
     if report.failed == 0 {
         return partial(collected).map(|()| Exit::Success);
     }
-    if !collected.failures.is_empty() {
-        for failure in &collected.failures {
-            output::notice(failure.error.render(false).trim_end());
-        }
+    if let Some(err) = collected.partial_error() {
+        output::warn(err.message());
     }
     let failed: Vec<&str> = report
         .events

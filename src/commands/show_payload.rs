@@ -5,7 +5,6 @@ use dcos_telemetry_signal::Event;
 use crate::cli::{EventArg, PayloadArgs, ShowPayloadArgs};
 use crate::collect::{self, Collected, Options};
 use crate::commands::Context;
-use crate::dcos::signal_sources;
 use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::segment_bodies;
@@ -105,22 +104,11 @@ pub fn report_notes(c: &Collected) {
     }
 }
 
-/// Reports failed reporters on stderr and picks the exit code (partial payload: 1, or 4 for auth).
+/// A partial payload (a reporter's data could not be read) is one error: exit 1, or 4 when the
+/// cause is authentication.
 pub fn finish(c: &Collected) -> Result<Exit> {
-    if c.failures.is_empty() {
-        return Ok(Exit::Success);
+    match c.partial_error() {
+        None => Ok(Exit::Success),
+        Some(err) => Err(err),
     }
-    for failure in &c.failures {
-        output::notice(failure.error.render(false).trim_end());
-    }
-    let errors: Vec<&Error> = c.failures.iter().map(|f| &f.error).collect();
-    let names: Vec<&str> = c.failures.iter().map(|f| f.event.name()).collect();
-    Err(Error::with_exit(
-        signal_sources::exit_for(&errors),
-        format!(
-            "the payload is partial: {} could not be read and shows as null",
-            names.join(", ")
-        ),
-    )
-    .hint("dcos-signal sends nothing for a reporter whose data it cannot read"))
 }

@@ -861,3 +861,43 @@ fn help() {
     assert_eq!(run.code, 0);
     snap!("help_send", run.transcript());
 }
+
+#[test]
+fn a_partial_payload_sends_nothing_unless_allowed() {
+    let c = Cluster::small();
+    c.sim
+        .set_fault(dcos_sim::Route::PackageList, dcos_sim::Fault::Status(500));
+    let run = send(&c, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Error: "))
+        .count();
+    assert_eq!(errors, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "hint: nothing was sent; --allow-partial sends the events that could be read"
+        )
+    );
+    assert_nothing_posted(&c);
+    // --allow-partial: the other two events go out, as dcos-signal does; still exit 1.
+    let run = send(&c, &["--allow-partial", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let statuses: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["delivered", "not_sent", "delivered"]);
+    let posted: Vec<String> = c
+        .sim
+        .collector_requests()
+        .iter()
+        .map(|r| parsed(r)["batch"][0]["event"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(posted, ["health", "mesos_track"]);
+}

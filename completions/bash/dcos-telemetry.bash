@@ -16,14 +16,29 @@ _dcos__telemetry() {
             ",$1")
                 cmd="dcos__telemetry"
                 ;;
+            dcos__telemetry,auth)
+                cmd="dcos__telemetry__subcmd__auth"
+                ;;
             dcos__telemetry,opt-out)
                 cmd="dcos__telemetry__subcmd__opt__subcmd__out"
+                ;;
+            dcos__telemetry,send)
+                cmd="dcos__telemetry__subcmd__send"
                 ;;
             dcos__telemetry,show-payload)
                 cmd="dcos__telemetry__subcmd__show__subcmd__payload"
                 ;;
             dcos__telemetry,status)
                 cmd="dcos__telemetry__subcmd__status"
+                ;;
+            dcos__telemetry__subcmd__auth,login)
+                cmd="dcos__telemetry__subcmd__auth__subcmd__login"
+                ;;
+            dcos__telemetry__subcmd__auth,logout)
+                cmd="dcos__telemetry__subcmd__auth__subcmd__logout"
+                ;;
+            dcos__telemetry__subcmd__auth,status)
+                cmd="dcos__telemetry__subcmd__auth__subcmd__status"
                 ;;
             *)
                 ;;
@@ -32,8 +47,108 @@ _dcos__telemetry() {
 
     case "${cmd}" in
         dcos__telemetry)
-            opts="-h -v --help --version --verbose --timeout --cluster status show-payload opt-out"
+            opts="-h -v --help --version --verbose --timeout --cluster status show-payload opt-out auth send"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__telemetry__subcmd__auth)
+            opts="-h -v --help --verbose --timeout --cluster login logout status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__telemetry__subcmd__auth__subcmd__login)
+            opts="-h -v --username --password-file --private-key --remember --insecure-storage --help --verbose --timeout --cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__telemetry__subcmd__auth__subcmd__logout)
+            opts="-h -v --help --verbose --timeout --cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__telemetry__subcmd__auth__subcmd__status)
+            opts="-h -v --json --help --verbose --timeout --cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -61,6 +176,84 @@ _dcos__telemetry() {
             fi
             case "${prev}" in
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__telemetry__subcmd__send)
+            opts="-h -v --event --as-version --fresh --report-file --cluster-id --platform --provider --customer-key --license-id --signal-config --endpoint --endpoint-ca-file --endpoint-insecure --write-key-file --allow-partial --remember-write-key --dry-run --expect-sha256 --retry-for --json --help --verbose --timeout --cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --event)
+                    COMPREPLY=($(compgen -W "health package_list mesos_track" -- "${cur}"))
+                    return 0
+                    ;;
+                --as-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --license-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signal-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-sha256)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

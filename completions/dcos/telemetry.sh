@@ -39,6 +39,8 @@ _dcos_telemetry() {
     "status"
     "show-payload"
     "opt-out"
+    "auth"
+    "send"
     )
 
     if [ -z "$command" ]; then
@@ -187,6 +189,219 @@ _dcos_telemetry_opt_out() {
             ;;
     esac
     case "$cur" in
+        --*=*)
+            ;;
+        --*)
+            __dcos_handle_compreply "${flags[@]}"
+            ;;
+    esac
+}
+
+# dcos telemetry auth
+_dcos_telemetry_auth() {
+    local i command
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+    while [ -n "$command" ] && [ "$c" -ge 2 ]; do
+        case "${words[c-2]}" in
+            "--timeout"|"--cluster") ;;
+            *) break ;;
+        esac
+        command=""
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+    "--help"
+    "--verbose"
+    "--timeout="
+    "--cluster="
+    )
+
+    local commands=(
+    "login"
+    "logout"
+    "status"
+    )
+
+    if [ -z "$command" ]; then
+        case "$prev" in
+            "--timeout"|"--cluster")
+                return
+                ;;
+        esac
+        case "$cur" in
+            --*=*)
+                ;;
+            --*)
+                __dcos_handle_compreply "${flags[@]}"
+                ;;
+            *)
+                __dcos_handle_compreply "${commands[@]}"
+                ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+# dcos telemetry auth login
+_dcos_telemetry_auth_login() {
+    local i command
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+    "--help"
+    "--username="
+    "--password-file="
+    "--private-key="
+    "--remember"
+    "--insecure-storage"
+    "--verbose"
+    "--timeout="
+    "--cluster="
+    )
+
+    local commands=()
+
+    case "$prev" in
+        "--username"|"--password-file"|"--private-key"|"--timeout"|"--cluster")
+            return
+            ;;
+    esac
+    case "$cur" in
+        --*=*)
+            ;;
+        --*)
+            __dcos_handle_compreply "${flags[@]}"
+            ;;
+    esac
+}
+
+# dcos telemetry auth logout
+_dcos_telemetry_auth_logout() {
+    local i command
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+    "--help"
+    "--verbose"
+    "--timeout="
+    "--cluster="
+    )
+
+    local commands=()
+
+    case "$prev" in
+        "--timeout"|"--cluster")
+            return
+            ;;
+    esac
+    case "$cur" in
+        --*=*)
+            ;;
+        --*)
+            __dcos_handle_compreply "${flags[@]}"
+            ;;
+    esac
+}
+
+# dcos telemetry auth status
+_dcos_telemetry_auth_status() {
+    local i command
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+    "--help"
+    "--json"
+    "--verbose"
+    "--timeout="
+    "--cluster="
+    )
+
+    local commands=()
+
+    case "$prev" in
+        "--timeout"|"--cluster")
+            return
+            ;;
+    esac
+    case "$cur" in
+        --*=*)
+            ;;
+        --*)
+            __dcos_handle_compreply "${flags[@]}"
+            ;;
+    esac
+}
+
+# dcos telemetry send
+_dcos_telemetry_send() {
+    local i command
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+    "--help"
+    "--event="
+    "--as-version="
+    "--fresh"
+    "--report-file="
+    "--cluster-id="
+    "--platform="
+    "--provider="
+    "--customer-key="
+    "--license-id="
+    "--signal-config="
+    "--endpoint="
+    "--endpoint-ca-file="
+    "--endpoint-insecure"
+    "--write-key-file="
+    "--allow-partial"
+    "--remember-write-key"
+    "--dry-run"
+    "--expect-sha256="
+    "--retry-for="
+    "--json"
+    "--verbose"
+    "--timeout="
+    "--cluster="
+    )
+
+    local commands=()
+
+    case "$prev" in
+        "--event")
+            local head="${cur%"${cur##*","}"}"
+            __dcos_handle_compreply "${head}health" "${head}package_list" "${head}mesos_track"
+            return
+            ;;
+        "--as-version"|"--report-file"|"--cluster-id"|"--platform"|"--provider"|"--customer-key"|"--license-id"|"--signal-config"|"--endpoint"|"--endpoint-ca-file"|"--write-key-file"|"--expect-sha256"|"--retry-for"|"--timeout"|"--cluster")
+            return
+            ;;
+    esac
+    case "$cur" in
+        "--event="*)
+            local cur="${cur#*=}"
+            local head="${cur%"${cur##*","}"}"
+            __dcos_handle_compreply "${head}health" "${head}package_list" "${head}mesos_track"
+            ;;
         --*=*)
             ;;
         --*)

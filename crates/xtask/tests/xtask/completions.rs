@@ -288,6 +288,11 @@ fn dcos_completion_spot_checks() {
         Case::new("dcos tel", s(&["telemetry "])),
         Case::new("dcos telemetry st", s(&["status "])),
         Case::new("dcos telemetry sh", s(&["show-payload "])),
+        Case::new("dcos telemetry auth lo", s(&["login ", "logout "])),
+        Case::new(
+            "dcos telemetry --cluster=prod auth lo",
+            s(&["login ", "logout "]),
+        ),
         Case::new("dcos telemetry status --", flag_replies(status, "--")),
         Case::new("dcos telemetry status --j", s(&["--json "])),
         Case::new("dcos telemetry status --exp", s(&["--expect="])),
@@ -473,6 +478,7 @@ fn standalone_bash_spot_checks() {
         &[
             "dcos-telemetry st",
             "dcos-telemetry status --j",
+            "dcos-telemetry auth lo",
             "dcos-telemetry status --expect ",
             "dcos-telemetry show-payload --ev",
             "dcos-telemetry --in",
@@ -480,9 +486,10 @@ fn standalone_bash_spot_checks() {
     );
     assert_eq!(got[0], ["status"]);
     assert_eq!(got[1], ["--json"]);
-    assert_eq!(got[2], ["enabled", "disabled"]);
-    assert_eq!(got[3], ["--event"]);
-    assert_eq!(got[4], Vec::<String>::new(), "the hidden --info is offered");
+    assert_eq!(got[2], ["login", "logout"]);
+    assert_eq!(got[3], ["enabled", "disabled"]);
+    assert_eq!(got[4], ["--event"]);
+    assert_eq!(got[5], Vec::<String>::new(), "the hidden --info is offered");
     // Registered for the binary's real name, with a function of its own.
     assert!(
         script.contains("complete -F _dcos__telemetry -o bashdefault -o default dcos-telemetry\n"),
@@ -504,13 +511,18 @@ fn clap_complete_bash_still_needs_the_workaround() {
         &mut raw,
     );
     let raw = String::from_utf8(raw).unwrap();
-    let got = complete_standalone(&raw, &["dcos-telemetry st", "dcos-telemetry status --j"]);
-    assert_eq!(got[0], ["status"], "the first level works either way");
-    assert_eq!(
-        got[1],
-        Vec::<String>::new(),
-        "clap_complete now completes nested levels of hyphenated binaries: drop the rename"
+    let got = complete_standalone(
+        &raw,
+        &[
+            "dcos-telemetry st",
+            "dcos-telemetry status --j",
+            "dcos-telemetry auth lo",
+        ],
     );
+    assert_eq!(got[0], ["status"], "the first level works either way");
+    let fixed = "clap_complete now completes nested levels of hyphenated binaries: drop the rename";
+    assert_eq!(got[1], Vec::<String>::new(), "{fixed}");
+    assert_eq!(got[2], Vec::<String>::new(), "{fixed}");
 }
 
 #[test]

@@ -120,9 +120,10 @@ pub fn check_plugin_toml(text: &str, info: &str) -> Result<()> {
     }
 }
 
-/// Writes the plugin zip to `out` (through a temporary file next to it).
+/// Writes the plugin zip to `out`, through a temporary file next to it (named after this
+/// process, so concurrent writers of the same zip each rename a whole file into place).
 pub fn write_zip(out: &Path, binary: &Path, plugin_toml: &str, completion: &str) -> Result<()> {
-    let tmp = out.with_extension("zip.tmp");
+    let tmp = out.with_extension(format!("zip.{}.tmp", std::process::id()));
     let written = write_entries(&tmp, binary, plugin_toml, completion)
         .context(|| format!("writing {}", tmp.display()))
         .and_then(|()| fs::rename(&tmp, out).context(|| format!("renaming to {}", out.display())));

@@ -74,9 +74,11 @@ pub struct HealthReport {
     pub nodes: NodeStats,
 }
 
+/// A node's decoded fields. Its `Role` is kept apart (see [`decode_node`]): only the top-level
+/// `Nodes` map needs it, and one String per node listed under a unit (units × nodes of them)
+/// was most of the parser's memory on big clusters.
 #[derive(Default)]
 struct NodeAcc {
-    role: String,
     health: i64,
     /// Keys of `Output` whose current value is non-empty.
     nonempty: BTreeSet<Vec<u8>>,
@@ -244,8 +246,9 @@ fn decode_nodes_map<R: Read>(
                     }
                     _ => {
                         let mut node = NodeAcc::default();
-                        decode_node(dec, &mut node, 1, false)?;
-                        nodes.insert(key, Some((node.role, node.health)));
+                        let mut role = String::new();
+                        decode_node(dec, &mut node, Some(&mut role), 1, false)?;
+                        nodes.insert(key, Some((role, node.health)));
                     }
                 }
             }
@@ -275,10 +278,7 @@ fn decode_unit<R: Read>(
                     Some(0) => dec.go_string("Unit.UnitName", &mut unit.unit_name)?,
                     Some(1) => decode_unit_nodes(dec, unit, depth, keep_nodes)?,
                     Some(2) => dec.go_int("Unit.Health", &mut unit.health)?,
-                    Some(3) => {
-                        let mut title = String::new();
-                        dec.go_string("Unit.Title", &mut title)?;
-                    }
+                    Some(3) => dec.skip_go_string("Unit.Title")?,
                     Some(4) => dec.go_time("Unit.Timestamp")?,
                     _ => dec.skip()?,
                 }
@@ -322,10 +322,10 @@ fn decode_unit_nodes<R: Read>(
                         nodes.push(None);
                     }
                     let slot = nodes[i].get_or_insert_with(NodeAcc::default);
-                    decode_node(dec, slot, depth + 1, true)?;
+                    decode_node(dec, slot, None, depth + 1, true)?;
                 } else {
                     let mut scratch = NodeAcc::default();
-                    decode_node(dec, &mut scratch, depth + 1, false)?;
+                    decode_node(dec, &mut scratch, None, depth + 1, false)?;
                 }
                 i += 1;
             }
@@ -338,11 +338,13 @@ fn decode_unit_nodes<R: Read>(
     }
 }
 
-/// Decodes a `Node` object into `node`. `keep` says whether its `Output` and `Units` matter
-/// (they do for nodes listed under a top-level unit).
+/// Decodes a `Node` object into `node`, and its `Role` into `role` when given (otherwise the
+/// field is only type-checked). `keep` says whether its `Output` and `Units` matter (they do
+/// for nodes listed under a top-level unit).
 fn decode_node<R: Read>(
     dec: &mut Decoder<R>,
     node: &mut NodeAcc,
+    mut role: Option<&mut String>,
     depth: usize,
     keep: bool,
 ) -> Result<(), ParseError> {
@@ -354,11 +356,11 @@ fn decode_node<R: Read>(
             let mut first = true;
             while let Some(field) = dec.next_field(&mut first, NODE_FIELDS)? {
                 match field {
-                    Some(0) => dec.go_string("Node.Role", &mut node.role)?,
-                    Some(1) | Some(2) => {
-                        let mut text = String::new();
-                        dec.go_string("Node.Ip/Host", &mut text)?;
-                    }
+                    Some(0) => match role.as_deref_mut() {
+                        Some(role) => dec.go_string("Node.Role", role)?,
+                        None => dec.skip_go_string("Node.Role")?,
+                    },
+                    Some(1) | Some(2) => dec.skip_go_string("Node.Ip/Host")?,
                     Some(3) => dec.go_int("Node.Health", &mut node.health)?,
                     Some(4) => decode_output(dec, node, keep)?,
                     Some(5) => decode_node_units(dec, node, depth, keep)?,

@@ -141,6 +141,15 @@ fn type_errors_like_go() {
             "Node.Output",
         ),
         (r#"{"Nodes":{"n":{"Role":true}}}"#, "Node.Role"),
+        // Fields whose value is not kept are still type-checked.
+        (r#"{"Units":{"a":{"Nodes":[{"Role":1}]}}}"#, "Node.Role"),
+        (r#"{"Units":{"a":{"Nodes":[{"Ip":[]}]}}}"#, "Node.Ip/Host"),
+        (r#"{"Nodes":{"n":{"Host":{}}}}"#, "Node.Ip/Host"),
+        (r#"{"Units":{"a":{"Title":false}}}"#, "Unit.Title"),
+        (
+            r#"{"Nodes":{"n":{"Units":[{"Nodes":[{"Role":2}]}]}}}"#,
+            "Node.Role",
+        ),
         (
             r#"{"Nodes":{"n":{"Units":[{"Timestamp":"2020-02-30T00:00:00Z"}]}}}"#,
             "Unit.Timestamp",
@@ -158,6 +167,22 @@ fn type_errors_like_go() {
     health(
         r#"{"UpdatedTime":5,"Units":{"a":{"PrettyName":[1],"Nodes":[{"Leader":"yes","MesosID":{}}]}}}"#,
     );
+}
+
+#[test]
+fn fields_not_kept_are_checked_like_kept_ones() {
+    // null is a Go string's valid value; escapes are decoded (and checked) all the same.
+    health(r#"{"Units":{"a":{"Title":null,"Nodes":[{"Role":null,"Ip":null,"Host":"h\u00e9"}]}}}"#);
+    // A skipped string fails exactly as a stored one: same error, same offset.
+    let stored = health_err(br#"{"Nodes":{"n":{"Role":"a\x"}}}"#);
+    let skipped = health_err(br#"{"Nodes":{"n":{"Host":"a\x"}}}"#);
+    assert!(matches!(stored.kind, ParseErrorKind::Syntax(_)), "{stored}");
+    assert_eq!(skipped, stored);
+    // Roles are counted from the Nodes map only, not from nodes listed under units.
+    let r = health(
+        r#"{"Units":{"a":{"UnitName":"a","Nodes":[{"Role":"master"}]}},"Nodes":{"n":{"Role":"agent"}}}"#,
+    );
+    assert_eq!(r.nodes.by_role.keys().collect::<Vec<_>>(), ["agent"]);
 }
 
 #[test]

@@ -207,6 +207,16 @@ impl<R: Read> Decoder<R> {
         }
     }
 
+    /// Type-checks a Go `string` field whose value is not needed: a string or `null`, without
+    /// storing it.
+    pub fn skip_go_string(&mut self, path: &str) -> Result<()> {
+        match self.peek()? {
+            Start::String => self.skip_string().map(|_| ()),
+            Start::Null => self.null(),
+            other => self.mismatch(path, "string", other),
+        }
+    }
+
     /// Decodes into a Go `float64` field.
     pub fn go_float(&mut self, path: &str, field: &mut f64) -> Result<()> {
         match self.peek()? {

@@ -18,10 +18,39 @@ use crate::secret::Secret;
 pub const USER_AGENT: &str = concat!("dcos-telemetry/", env!("CARGO_PKG_VERSION"));
 /// Connect (and TLS handshake) timeout, as the DC/OS CLI uses.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of an error answer is read for its explanation.
+const ERROR_BODY_CAP: u64 = 64 * 1024;
 /// Cap on small JSON documents (metadata, ui-config, package list, Mesos).
 pub const DOCUMENT_CAP: u64 = 16 * 1024 * 1024;
 /// Cap on the health report, which is large on big clusters (about 50 KB per node).
 pub const REPORT_CAP: u64 = 1024 * 1024 * 1024;
+
+/// Set from `DCOS_TELEMETRY_MAX_BODY_BYTES`: a lower cap on every response body.
+static BODY_CAP: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Lowers every body cap to `bytes` (from `DCOS_TELEMETRY_MAX_BODY_BYTES`; once per process).
+pub fn limit_bodies(bytes: u64) {
+    let _ = BODY_CAP.set(bytes);
+}
+
+/// The cap for small documents.
+pub fn document_cap() -> u64 {
+    BODY_CAP
+        .get()
+        .map_or(DOCUMENT_CAP, |c| (*c).min(DOCUMENT_CAP))
+}
+
+/// The cap for the health report.
+pub fn report_cap() -> u64 {
+    BODY_CAP.get().map_or(REPORT_CAP, |c| (*c).min(REPORT_CAP))
+}
+
+/// The connect (and TLS handshake) timeout: 10 s, or the request timeout when shorter.
+pub fn connect_timeout(timeout: Option<Duration>) -> Duration {
+    timeout.map_or(CONNECT_TIMEOUT, |t| {
+        t.min(CONNECT_TIMEOUT).max(Duration::from_secs(1))
+    })
+}
 
 /// The message the DC/OS CLI prints for TLS failures (`dcos/dcos-cli:cmd/dcos/main.go`).
 pub const SSL_ERROR: &str = "An SSL error occurred. To configure your SSL settings, please run: 'dcos config set core.ssl_verify <value>'";
@@ -144,7 +173,7 @@ impl<'a> Request<'a> {
             auth: true,
             headers: Vec::new(),
             body: None,
-            cap: DOCUMENT_CAP,
+            cap: document_cap(),
             secret_headers: Vec::new(),
             timeout: None,
         }
@@ -284,7 +313,7 @@ impl Http {
     ) -> Result<Http> {
         let mut builder = Client::builder()
             .user_agent(USER_AGENT)
-            .connect_timeout(CONNECT_TIMEOUT)
+            .connect_timeout(connect_timeout(timeout))
             .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .timeout(timeout);
         match tls {
@@ -344,11 +373,14 @@ impl Http {
     pub fn send(&self, req: Request<'_>) -> Result<Body> {
         let url = format!("{}{}", self.base, req.path);
         let token = if req.auth { self.session.token() } else { None };
+        let timeout = req.timeout.or(self.timeout);
+        let mut started = Instant::now();
         let mut response = self.dispatch(&req, &url, token.as_ref())?;
         let mut sent_token = token;
         if response.status() == StatusCode::UNAUTHORIZED && req.auth {
             match self.session.renew(self, sent_token.as_ref()) {
                 Ok(Some(new)) => {
+                    started = Instant::now();
                     response = self.dispatch(&req, &url, Some(&new))?;
                     sent_token = Some(new);
                 }
@@ -365,15 +397,16 @@ impl Http {
             return Ok(Body {
                 url,
                 headers,
-                reader: Capped::new(response, req.cap),
+                reader: Capped::new(response, req.cap).until(started, timeout),
             });
         }
+        let reader = Capped::new(response, ERROR_BODY_CAP).until(started, timeout);
         Err(status_error(
             &req.method,
             &url,
             req.path,
             status,
-            response,
+            reader,
             sent_token.as_ref(),
         ))
     }
@@ -383,6 +416,7 @@ impl Http {
     pub fn exchange(&self, req: Request<'_>) -> Result<Answer> {
         let url = format!("{}{}", self.base, req.path);
         let token = if req.auth { self.session.token() } else { None };
+        let started = Instant::now();
         let response = self.dispatch(&req, &url, token.as_ref())?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -391,7 +425,9 @@ impl Http {
         }
         let mut body = Vec::new();
         // A body cut short or over the cap still leaves the status, which is what counts here.
-        let _ = Capped::new(response, req.cap).read_to_end(&mut body);
+        let _ = Capped::new(response, req.cap)
+            .until(started, req.timeout.or(self.timeout))
+            .read_to_end(&mut body);
         Ok(Answer {
             status,
             headers,
@@ -532,6 +568,7 @@ pub struct Capped<R> {
     inner: R,
     remaining: u64,
     cap: u64,
+    deadline: Option<(Instant, Duration)>,
 }
 
 impl<R: Read> Capped<R> {
@@ -541,12 +578,40 @@ impl<R: Read> Capped<R> {
             inner,
             remaining: cap,
             cap,
+            deadline: None,
         }
+    }
+
+    /// Fails reads after `timeout` from `start`: the HTTP client only bounds each read, so a
+    /// body that trickles in must be bounded here.
+    pub fn until(mut self, start: Instant, timeout: Option<Duration>) -> Capped<R> {
+        self.deadline = timeout.map(|t| (start + t, t));
+        self
     }
 }
 
+/// Marker carried inside an `io::Error` when a body did not finish within the timeout.
+#[derive(Debug)]
+pub struct BodyTimedOut(pub Duration);
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the body did not arrive within {} s", self.0.as_secs())
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some((deadline, timeout)) = self.deadline
+            && Instant::now() > deadline
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                BodyTimedOut(timeout),
+            ));
+        }
         if self.remaining == 0 {
             // One probe byte tells "exactly at the cap" from "over it".
             let mut probe = [0u8; 1];
@@ -566,10 +631,21 @@ impl<R: Read> Read for Capped<R> {
 
 /// Turns an error met while reading a body into an operator message.
 pub fn body_error(url: &str, err: &io::Error) -> Error {
+    if let Some(BodyTimedOut(t)) = err.get_ref().and_then(|e| e.downcast_ref::<BodyTimedOut>()) {
+        return Error::new(format!(
+            "{url} did not finish sending its answer within {} s",
+            t.as_secs()
+        ))
+        .hint("raise core.timeout or pass --timeout <seconds> if the cluster is slow");
+    }
     if let Some(BodyTooLarge(cap)) = err.get_ref().and_then(|e| e.downcast_ref::<BodyTooLarge>()) {
         return Error::new(format!(
-            "the answer from {url} is larger than {} MiB; stopped reading",
-            cap / (1024 * 1024)
+            "the answer from {url} is larger than {}; stopped reading",
+            if *cap >= 1024 * 1024 {
+                format!("{} MiB", cap / (1024 * 1024))
+            } else {
+                format!("{cap} bytes")
+            }
         ))
         .hint("this is far larger than any real DC/OS document; a proxy may be sending something else");
     }
@@ -641,7 +717,7 @@ pub fn transport_error(err: &reqwest::Error, url: &str, timeout: Option<Duration
                 format!(
                     "could not connect to {} within {} s",
                     origin_of(url),
-                    CONNECT_TIMEOUT.as_secs()
+                    connect_timeout(timeout).as_secs()
                 ),
                 "the host does not answer; check the cluster URL and that you can reach it (VPN, firewall)".to_string(),
             )
@@ -712,13 +788,13 @@ fn status_error(
     url: &str,
     path: &str,
     status: StatusCode,
-    response: Response,
+    mut reader: Capped<Response>,
     sent_token: Option<&Secret>,
 ) -> Error {
-    let html = is_html(response.headers());
+    let html = is_html(reader.inner.headers());
     // Read a little of the body for the explanation; error bodies are small.
     let mut snippet = Vec::new();
-    let _ = Capped::new(response, 64 * 1024).read_to_end(&mut snippet);
+    let _ = reader.read_to_end(&mut snippet);
     match status {
         StatusCode::UNAUTHORIZED => {
             let expiry = sent_token
@@ -824,7 +900,7 @@ mod tests {
         let msg = body_error("https://x/y", &err);
         assert_eq!(
             msg.message(),
-            "the answer from https://x/y is larger than 0 MiB; stopped reading"
+            "the answer from https://x/y is larger than 9 bytes; stopped reading"
         );
     }
 

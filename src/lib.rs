@@ -99,6 +99,12 @@ fn parse_and_run(args: Vec<OsString>, env: &Env, verbose: &mut bool) -> Result<E
     let verbosity = logging::verbosity(cli.global.verbose, env);
     *verbose = verbosity > 0;
     logging::init(verbosity);
+    if let Some(cap) = env
+        .non_empty("DCOS_TELEMETRY_MAX_BODY_BYTES")
+        .and_then(|v| v.trim().parse().ok())
+    {
+        http::limit_bodies(cap);
+    }
     let ctx = commands::Context::new(env.clone(), &cli.global, verbosity);
     match cli.command {
         Some(Command::Status(args)) => commands::status::run(&ctx, &args),

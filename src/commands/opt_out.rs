@@ -215,11 +215,17 @@ fn verify(ctx: &Context, args: &OptOutArgs) -> Result<Exit> {
     match status.telemetry {
         State::Disabled => Ok(Exit::Success),
         State::Enabled => Ok(Exit::Mismatch),
-        State::Unknown => Err(Error::new(format!(
-            "cannot tell whether telemetry is off on {}",
-            cluster.url
-        ))
-        .hint("`dcos telemetry status` shows what could not be read")),
+        State::Unknown => {
+            let auth = status.unavailable.iter().any(|u| u.auth);
+            let mut err = Error::with_exit(
+                if auth { Exit::Auth } else { Exit::Error },
+                format!("cannot tell whether telemetry is off on {}", cluster.url),
+            );
+            for u in &status.unavailable {
+                err = err.hint(format!("{}: {}", u.what, u.why));
+            }
+            Err(err.hint("`dcos telemetry status` shows what could not be read"))
+        }
     }
 }
 

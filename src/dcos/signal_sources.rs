@@ -14,7 +14,7 @@ use reqwest::Method;
 
 use crate::dcos::metadata::{self, DcosVersion, Metadata, UiConfig};
 use crate::error::{Error, Exit, Result};
-use crate::http::{self, Http, REPORT_CAP, Request};
+use crate::http::{self, Http, Request};
 
 /// The health report route (dcos-signal adds `?cache=0`; so does `--fresh`).
 pub const REPORT: &str = "/system/health/v1/report";
@@ -72,7 +72,7 @@ pub fn fetch(http: &Http, wanted: Wanted) -> Fetched {
                 let path = if wanted.fresh { REPORT_FRESH } else { REPORT };
                 read_parsed(
                     http,
-                    Request::get(path).cap(REPORT_CAP),
+                    Request::get(path).cap(http::report_cap()),
                     "health report",
                     |r| parse_health_report(r),
                 )

@@ -6,6 +6,7 @@ mod harness;
 
 mod auth;
 mod connection;
+mod faults;
 mod fixtures;
 mod opt_out;
 mod plugin;

@@ -10,6 +10,7 @@ mod faults;
 mod fixtures;
 mod opt_out;
 mod plugin;
+mod robustness;
 mod secrets;
 mod send;
 mod show_payload;

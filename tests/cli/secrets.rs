@@ -62,10 +62,35 @@ fn no_subcommand_leaks_a_secret_at_vv() {
         pw_file.to_str().unwrap().to_string(),
         config.to_str().unwrap().to_string(),
     );
-    let secrets: Vec<String> = [token.as_str(), password, key_pem.as_str()]
-        .iter()
-        .flat_map(|s| needles(s))
-        .collect();
+    let write_key = c.sim.write_key().to_string();
+    let collector = c.sim.collector_url();
+    let ca = c.ca.display().to_string();
+    // A stand-in for the dcos binary (plugin mode runs `dcos config set`): it logs its arguments.
+    let args_log = c.home.path().join("spawned-args.log");
+    let fake_dcos = c.home.path().join("dcos");
+    std::fs::write(
+        &fake_dcos,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n",
+            args_log.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_dcos, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let fake = fake_dcos.to_str().unwrap().to_string();
+    let secrets: Vec<String> = [
+        token.as_str(),
+        password,
+        key_pem.as_str(),
+        write_key.as_str(),
+    ]
+    .iter()
+    .flat_map(|s| needles(s))
+    .collect();
 
     let runs: Vec<Vec<&str>> = vec![
         vec!["-vv", "status"],
@@ -98,6 +123,23 @@ fn no_subcommand_leaks_a_secret_at_vv() {
         vec!["-vv", "opt-out", "--config", &cfg],
         vec!["-vv", "opt-out", "--verify"],
         vec!["-vv", "opt-out", "--undo"],
+        vec![
+            "-vv",
+            "send",
+            "--dry-run",
+            "--endpoint",
+            &collector,
+            "--endpoint-ca-file",
+            &ca,
+        ],
+        vec![
+            "-vv",
+            "send",
+            "--endpoint",
+            &collector,
+            "--endpoint-ca-file",
+            &ca,
+        ],
         vec!["-vv", "auth", "logout"],
         vec!["-vv", "--help"],
     ];
@@ -107,9 +149,17 @@ fn no_subcommand_leaks_a_secret_at_vv() {
         let before = files(c.home.path());
         // Both ways the DC/OS CLI hands over credentials: the environment and dcos.toml.
         let run = if i % 2 == 0 {
-            c.run(args)
+            c.home
+                .run_with(args, &[("DCOS_TELEMETRY_WRITE_KEY", &write_key)])
         } else {
-            c.run_plugin(args, &[("DCOS_PASSWORD", password)])
+            c.run_plugin(
+                args,
+                &[
+                    ("DCOS_PASSWORD", password),
+                    ("DCOS_TELEMETRY_WRITE_KEY", &write_key),
+                    ("DCOS_CLI_EXECUTABLE_PATH", &fake),
+                ],
+            )
         };
         assert!(
             run.code <= 3,
@@ -149,6 +199,18 @@ fn no_subcommand_leaks_a_secret_at_vv() {
             }
             checked += 1;
         }
+    }
+    // Processes the plugin spawned (the DC/OS CLI) never saw a secret in their arguments.
+    let spawned = std::fs::read_to_string(&args_log).unwrap_or_default();
+    assert!(
+        spawned.contains("config set telemetry."),
+        "the plugin-mode runs spawned dcos: {spawned:?}"
+    );
+    for secret in &secrets {
+        assert!(
+            !spawned.contains(secret.as_str()),
+            "a secret was passed to a spawned process"
+        );
     }
     // The runs above did write files (config.yaml, its backup, dcos.toml settings), and -vv did
     // log the requests' headers, with the token masked.

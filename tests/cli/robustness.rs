@@ -244,7 +244,8 @@ fn files_the_plugin_creates_under_dot_dcos_are_private() {
     let before = modes(&c.home.dcos_dir());
     let collector = c.sim.collector_url();
     let ca = c.ca.display().to_string();
-    let steps: Vec<(Vec<&str>, Vec<(&str, &str)>)> = vec![
+    type Step<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let steps: Vec<Step> = vec![
         (
             vec!["auth", "login", "--username", "mode-user"],
             vec![("DCOS_PASSWORD", "pw-mode")],

@@ -161,6 +161,48 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
     Ok(loaded)
 }
 
+/// The top-level settings of a config as the installer's PyYAML `safe_load` reads them.
+/// Equality is Python's (`1 == 1.0 == True`, dicts without order); `Debug` shows the exact
+/// constructed values. For tests and fuzzing: an independent look at what an edit changed.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopLevel(BTreeMap<Rc<Value>, Rc<Value>>);
+
+impl TopLevel {
+    /// The number of distinct top-level keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no settings (an empty or comments-only file).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The string the installer makes of the value of the string key `key`: `None` when
+    /// the key is absent, `Some(None)` when its value is of a type the installer rejects.
+    pub fn installer_value(&self, key: &str) -> Option<Option<String>> {
+        self.0
+            .get(&Value::Str(key.into()))
+            .map(|v| v.as_installer_string())
+    }
+
+    /// These settings without the string key `key`.
+    pub fn without(&self, key: &str) -> TopLevel {
+        let mut map = self.0.clone();
+        map.remove(&Value::Str(key.into()));
+        TopLevel(map)
+    }
+}
+
+/// Reads `bytes` with the same loader [`crate::plan_opt_out`] uses (PyYAML `safe_load`
+/// semantics, refusing what the installer would reject) and returns the top-level settings.
+/// An empty or comments-only file gives no settings.
+#[doc(hidden)]
+pub fn read_top_level(bytes: &[u8]) -> Result<TopLevel, Refusal> {
+    load(bytes).map(|doc| TopLevel(doc.top))
+}
+
 /// The root was checked to be a mapping just before; keeps the code free of panics.
 fn unreachable_mapping<T>() -> Result<T, Refusal> {
     Err(Refusal::new(

@@ -24,10 +24,35 @@ pub(crate) fn open(probe: bool) -> Result<Arc<CredentialStore>, Unusable> {
     }
     if probe {
         probe_default_collection()?;
+    } else if headless() && default_collection_locked() {
+        // An explicit choice may prompt to unlock, but without a display the prompter can only
+        // fail, and sometimes hangs instead: refuse at once (reads then find nothing).
+        return Err(Unusable::new(
+            FailureKind::Locked,
+            "the keyring is locked and no unlock prompt can be shown without a display",
+        ));
     }
     let store = dbus_secret_service_keyring_store::Store::new()
         .map_err(|e| Unusable::from_os(&crate::os::classify(&e)))?;
     Ok(store)
+}
+
+/// No graphical session: an unlock prompt cannot be shown.
+fn headless() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()))
+}
+
+/// Whether the default collection exists and is locked (any other answer: not known to be).
+fn default_collection_locked() -> bool {
+    let Ok(service) = SecretService::connect(EncryptionType::Plain) else {
+        return false;
+    };
+    let Ok(collection) = service.get_default_collection() else {
+        return false;
+    };
+    collection.is_locked().unwrap_or(false)
 }
 
 fn probe_default_collection() -> Result<(), Unusable> {

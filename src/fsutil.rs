@@ -32,6 +32,31 @@ pub fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> 
     Ok(())
 }
 
+/// Checks that a file holding a secret (a private key, a write key) is readable by its owner only,
+/// with the DC/OS CLI's rule and words: mode 0400 or 0600, else
+/// `permissions 0644 for '<file>' are too open, expected 0400 or 0600`. Returns its metadata.
+pub fn require_private_file(path: &Path) -> Result<fs::Metadata, crate::error::Error> {
+    use crate::error::Error;
+    let meta = fs::metadata(path)
+        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Error::new(format!("{} is not a file", path.display())));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode != 0o400 && mode != 0o600 {
+            return Err(Error::auth(format!(
+                "permissions {mode:04o} for '{}' are too open, expected 0400 or 0600",
+                path.display()
+            ))
+            .hint(format!("chmod 600 '{}'", path.display())));
+        }
+    }
+    Ok(meta)
+}
+
 /// Creates a directory (and its parents) with mode 0700 for the parts it creates.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]

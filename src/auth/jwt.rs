@@ -64,24 +64,7 @@ pub fn service_login_token(uid: &str, private_key_pem: &Secret) -> Result<Secret
 
 /// Reads a private key file, refusing modes other than 0400 and 0600 with the DC/OS CLI's words.
 pub fn read_private_key(path: &Path) -> Result<Secret> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Error::new(format!(
-                "cannot read the private key {}: {e}",
-                path.display()
-            ))
-        })?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode != 0o400 && mode != 0o600 {
-            return Err(Error::auth(format!(
-                "permissions {mode:04o} for '{}' are too open, expected 0400 or 0600",
-                path.display()
-            ))
-            .hint(format!("chmod 600 '{}'", path.display())));
-        }
-    }
+    crate::fsutil::require_private_file(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::new(format!(
             "cannot read the private key {}: {e}",

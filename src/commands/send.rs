@@ -465,24 +465,12 @@ fn keyring_write_key(cluster: &Cluster) -> Result<Option<Secret>> {
 /// one trailing newline is dropped.
 fn read_write_key_file(path: &Path) -> Result<Secret> {
     let shown = path.display();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::new(format!("cannot read the write key file {shown}: {e}")))?;
-    if !meta.is_file() {
-        return Err(Error::new(format!(
-            "the write key file {shown} is not a file"
-        )));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(Error::new(format!(
-                "permissions {mode:04o} for '{shown}' are too open, expected 0400 or 0600"
-            ))
-            .hint(format!("the write key is a secret: `chmod 600 {shown}`")));
-        }
-    }
+    // A write key is a secret: the same rule as for private keys (mode 0400 or 0600). A
+    // refusal here is a configuration error (exit 1), not an authentication failure.
+    let meta = crate::fsutil::require_private_file(path).map_err(|e| {
+        Error::with_exit(Exit::Error, e.message())
+            .hint(format!("the write key is a secret: `chmod 600 {shown}`"))
+    })?;
     if meta.len() > WRITE_KEY_FILE_CAP {
         return Err(Error::new(format!(
             "the write key file {shown} is {} bytes: too large for a write key",

@@ -173,6 +173,13 @@ impl Cluster {
         }
     }
 
+    /// A cluster generated from `spec` by the simulator.
+    pub fn generated(spec: dcos_sim::GenSpec) -> Cluster {
+        Cluster::start(dcos_sim::SimConfig::new(
+            dcos_sim::ClusterData::generate(spec).expect("valid spec"),
+        ))
+    }
+
     /// The small-cluster fixtures (DC/OS 2.1.2, telemetry on).
     pub fn small() -> Cluster {
         Cluster::start(dcos_sim::SimConfig::small_cluster().expect("fixtures"))

@@ -10,12 +10,6 @@ use crate::snap;
 
 const EVENTS: [&str; 3] = ["health", "package_list", "mesos_track"];
 
-fn generated(spec: GenSpec) -> Cluster {
-    Cluster::start(SimConfig::new(
-        ClusterData::generate(spec).expect("valid spec"),
-    ))
-}
-
 fn disabled_cluster() -> Cluster {
     Cluster::start(SimConfig::new(
         ClusterData::small_cluster().unwrap().with_telemetry(false),
@@ -376,7 +370,7 @@ fn fails_closed_when_the_cluster_state_cannot_be_read() {
 
 #[test]
 fn dcos_2_2_is_refused_unless_the_collector_is_the_operators_own() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         version: "2.2.0".into(),
         ..GenSpec::default()
     });
@@ -653,7 +647,7 @@ fn an_oversize_event_stops_everything_before_the_first_post() {
             )
         })
         .collect();
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         packages: Some(packages),
         ..GenSpec::default()
     });
@@ -683,7 +677,7 @@ fn expect_sha256_match_and_mismatch() {
 
     // What was reviewed is not what would be sent: package_list differs (repeated and
     // comma-separated values both count).
-    let changed = generated(GenSpec::default());
+    let changed = Cluster::generated(GenSpec::default());
     let other = reviewed_hashes(&changed);
     let rest = format!("{},{}", hashes[1], other[2]);
     let run = send(

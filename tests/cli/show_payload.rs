@@ -15,12 +15,6 @@ fn expected(name: &str) -> String {
     std::fs::read_to_string(fixtures().join("small-cluster/dcos-signal").join(name)).unwrap()
 }
 
-fn generated(spec: GenSpec) -> Cluster {
-    Cluster::start(SimConfig::new(
-        ClusterData::generate(spec).expect("valid spec"),
-    ))
-}
-
 /// The fixture's pretty JSON made compact, keeping its key order and bytes.
 fn minify(pretty: &str) -> String {
     pretty
@@ -194,7 +188,7 @@ fn disabled_cluster_still_shows_and_says_so() {
 
 #[test]
 fn dcos_2_2_has_nothing_to_show() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         version: "2.2.0".into(),
         ..GenSpec::default()
     });
@@ -211,7 +205,7 @@ fn dcos_2_2_has_nothing_to_show() {
 
 #[test]
 fn dcos_1_7_shape() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         version: "1.7-open".into(),
         cluster_id: Some("0e4dd1a4-1f5e-4c1b-9d8a-2d4f1c0b7e6a".into()),
         ..GenSpec::default()
@@ -263,7 +257,7 @@ fn assert_health_matches_model(c: &Cluster, props: &serde_json::Value) {
 
 #[test]
 fn unreachable_nodes_partial_units_dotted_names_and_go_escaping() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         masters: 3,
         agents: 5,
         public_agents: 2,

@@ -7,12 +7,6 @@ use dcos_sim::{ClusterData, Fault, GenSpec, Route, SimConfig};
 use crate::harness::{Cluster, Home};
 use crate::snap;
 
-fn generated(spec: GenSpec) -> Cluster {
-    Cluster::start(SimConfig::new(
-        ClusterData::generate(spec).expect("valid spec"),
-    ))
-}
-
 #[test]
 fn small_cluster_is_enabled_with_its_reasons() {
     let c = Cluster::small();
@@ -61,7 +55,7 @@ fn disabled_cluster() {
 
 #[test]
 fn dcos_2_2_has_no_signal() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         version: "2.2.0".into(),
         ..GenSpec::default()
     });
@@ -72,7 +66,7 @@ fn dcos_2_2_has_no_signal() {
 
 #[test]
 fn dcos_1_7_sends_health_hourly_from_every_node() {
-    let c = generated(GenSpec {
+    let c = Cluster::generated(GenSpec {
         version: "1.7-open".into(),
         ..GenSpec::default()
     });

@@ -97,6 +97,9 @@ pub struct SiteArgs {
     /// Read platform, provider and customer key from a master's dcos-signal-config.json
     #[arg(long, value_name = "FILE")]
     pub signal_config: Option<PathBuf>,
+    /// Read platform, provider and customer_key from the installer's config.yaml
+    #[arg(long, value_name = "FILE")]
+    pub installer_config: Option<PathBuf>,
 }
 
 /// Which payload to build (shared by show-payload and send).

@@ -19,6 +19,8 @@ pub enum Origin {
     Setting(String),
     /// A `dcos-signal-config.json`.
     SignalConfig(PathBuf),
+    /// The installer's `config.yaml`.
+    InstallerConfig(PathBuf),
     /// Assumed: what an on-prem DC/OS Open cluster sends.
     Default,
 }
@@ -28,7 +30,9 @@ impl fmt::Display for Origin {
         match self {
             Origin::Flag(flag) => write!(f, "{flag}"),
             Origin::Setting(source) => f.write_str(source),
-            Origin::SignalConfig(path) => write!(f, "{}", path.display()),
+            Origin::SignalConfig(path) | Origin::InstallerConfig(path) => {
+                write!(f, "{}", path.display())
+            }
             Origin::Default => f.write_str("assumed"),
         }
     }
@@ -69,6 +73,17 @@ pub struct SiteFlags {
     pub license_id: Option<String>,
     /// `--signal-config`.
     pub signal_config: Option<PathBuf>,
+    /// `--installer-config`.
+    pub installer_config: Option<PathBuf>,
+}
+
+/// `platform`, `provider` and `customer_key` of an installer `config.yaml`, as the installer
+/// reads them.
+#[derive(Default)]
+struct InstallerValues {
+    platform: Option<String>,
+    provider: Option<String>,
+    customer_key: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -91,10 +106,20 @@ impl SiteValues {
             Some((path, _)) => read_signal_config(path)?,
             None => SignalConfig::default(),
         };
+        let installer_path = flags.installer_config.clone().or_else(|| {
+            settings
+                .get("installer_config")
+                .map(|s| PathBuf::from(&s.value))
+        });
+        let installer = match &installer_path {
+            Some(path) => read_installer_config(path)?,
+            None => InstallerValues::default(),
+        };
         let pick = |flag: &Option<String>,
                     flag_name: &'static str,
                     key: &str,
                     from_file: &Option<String>,
+                    from_installer: &Option<String>,
                     default: &str| {
             if let Some(v) = flag {
                 return Sourced {
@@ -114,6 +139,12 @@ impl SiteValues {
                     origin: Origin::SignalConfig(path.clone()),
                 };
             }
+            if let (Some(v), Some(path)) = (from_installer, &installer_path) {
+                return Sourced {
+                    value: v.clone(),
+                    origin: Origin::InstallerConfig(path.clone()),
+                };
+            }
             Sourced {
                 value: default.to_string(),
                 origin: Origin::Default,
@@ -125,6 +156,7 @@ impl SiteValues {
                 "--platform",
                 "platform",
                 &config.gen_platform,
+                &installer.platform,
                 "onprem",
             ),
             provider: pick(
@@ -132,6 +164,7 @@ impl SiteValues {
                 "--provider",
                 "provider",
                 &config.gen_provider,
+                &installer.provider,
                 "onprem",
             ),
             customer_key: pick(
@@ -139,6 +172,7 @@ impl SiteValues {
                 "--customer-key",
                 "customer_key",
                 &config.customer_key,
+                &installer.customer_key,
                 "",
             ),
             license_id: pick(
@@ -146,6 +180,7 @@ impl SiteValues {
                 "--license-id",
                 "license_id",
                 &config.license_id,
+                &None,
                 "",
             ),
         })
@@ -164,6 +199,31 @@ impl SiteValues {
         .map(|(k, v)| format!("{k}={:?}", v.value))
         .collect()
     }
+}
+
+fn read_installer_config(path: &Path) -> Result<InstallerValues> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::new(format!(
+            "cannot read the installer config {}: {e}",
+            path.display()
+        ))
+        .hint("point --installer-config at the bootstrap node's genconf/config.yaml")
+    })?;
+    let top = dcos_installer_config::read_top_level(&bytes).map_err(|refusal| {
+        Error::new(format!(
+            "cannot read the installer config {}: {}",
+            path.display(),
+            refusal.reason
+        ))
+        .hint(refusal.hint.clone())
+    })?;
+    // A value of a type the installer rejects (a list, a mapping) is not a usable value.
+    let get = |key: &str| top.installer_value(key).flatten();
+    Ok(InstallerValues {
+        platform: get("platform"),
+        provider: get("provider"),
+        customer_key: get("customer_key"),
+    })
 }
 
 fn read_signal_config(path: &Path) -> Result<SignalConfig> {
@@ -199,6 +259,40 @@ mod tests {
                 "customerKey=\"\"",
                 "licenseId=\"\""
             ]
+        );
+    }
+
+    #[test]
+    fn the_installer_config_comes_after_the_signal_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = dir.path().join("config.yaml");
+        std::fs::write(
+            &yaml,
+            "---\nplatform: aws\ncustomer_key: '123-abc'\ntelemetry_enabled: true\n",
+        )
+        .unwrap();
+        let flags = SiteFlags {
+            installer_config: Some(yaml.clone()),
+            ..Default::default()
+        };
+        let v = SiteValues::resolve(&flags, &Settings::default()).unwrap();
+        assert_eq!(
+            v.platform,
+            Sourced {
+                value: "aws".into(),
+                origin: Origin::InstallerConfig(yaml.clone())
+            }
+        );
+        assert_eq!(v.provider.origin, Origin::Default);
+        assert_eq!(v.customer_key.value, "123-abc");
+        assert_eq!(v.assumed(), vec!["provider=\"onprem\"", "licenseId=\"\""]);
+        std::fs::write(&yaml, "a: [1\n").unwrap();
+        let err = SiteValues::resolve(&flags, &Settings::default()).unwrap_err();
+        assert!(
+            err.message()
+                .starts_with("cannot read the installer config "),
+            "{}",
+            err.message()
         );
     }
 

@@ -195,7 +195,7 @@ _dcos__telemetry() {
             return 0
             ;;
         dcos__telemetry__subcmd__send)
-            opts="-h -v --event --as-version --fresh --report-file --cluster-id --platform --provider --customer-key --license-id --signal-config --endpoint --endpoint-ca-file --endpoint-insecure --write-key-file --allow-partial --remember-write-key --dry-run --expect-sha256 --retry-for --json --help --verbose --timeout --cluster"
+            opts="-h -v --event --as-version --fresh --report-file --cluster-id --platform --provider --customer-key --license-id --signal-config --installer-config --endpoint --endpoint-ca-file --endpoint-insecure --write-key-file --allow-partial --remember-write-key --dry-run --expect-sha256 --retry-for --json --help --verbose --timeout --cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +234,10 @@ _dcos__telemetry() {
                     return 0
                     ;;
                 --signal-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --installer-config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,7 +277,7 @@ _dcos__telemetry() {
             return 0
             ;;
         dcos__telemetry__subcmd__show__subcmd__payload)
-            opts="-o -h -v --event --as-version --fresh --report-file --cluster-id --platform --provider --customer-key --license-id --signal-config --segment --output --help --verbose --timeout --cluster"
+            opts="-o -h -v --event --as-version --fresh --report-file --cluster-id --platform --provider --customer-key --license-id --signal-config --installer-config --segment --output --help --verbose --timeout --cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +316,10 @@ _dcos__telemetry() {
                     return 0
                     ;;
                 --signal-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --installer-config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

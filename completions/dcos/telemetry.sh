@@ -127,6 +127,7 @@ _dcos_telemetry_show_payload() {
     "--customer-key="
     "--license-id="
     "--signal-config="
+    "--installer-config="
     "--segment"
     "--output="
     "--verbose"
@@ -142,7 +143,7 @@ _dcos_telemetry_show_payload() {
             __dcos_handle_compreply "${head}health" "${head}package_list" "${head}mesos_track"
             return
             ;;
-        "--as-version"|"--report-file"|"--cluster-id"|"--platform"|"--provider"|"--customer-key"|"--license-id"|"--signal-config"|"--output"|"-o"|"--timeout"|"--cluster")
+        "--as-version"|"--report-file"|"--cluster-id"|"--platform"|"--provider"|"--customer-key"|"--license-id"|"--signal-config"|"--installer-config"|"--output"|"-o"|"--timeout"|"--cluster")
             return
             ;;
     esac
@@ -369,6 +370,7 @@ _dcos_telemetry_send() {
     "--customer-key="
     "--license-id="
     "--signal-config="
+    "--installer-config="
     "--endpoint="
     "--endpoint-ca-file="
     "--endpoint-insecure"
@@ -392,7 +394,7 @@ _dcos_telemetry_send() {
             __dcos_handle_compreply "${head}health" "${head}package_list" "${head}mesos_track"
             return
             ;;
-        "--as-version"|"--report-file"|"--cluster-id"|"--platform"|"--provider"|"--customer-key"|"--license-id"|"--signal-config"|"--endpoint"|"--endpoint-ca-file"|"--write-key-file"|"--expect-sha256"|"--retry-for"|"--timeout"|"--cluster")
+        "--as-version"|"--report-file"|"--cluster-id"|"--platform"|"--provider"|"--customer-key"|"--license-id"|"--signal-config"|"--installer-config"|"--endpoint"|"--endpoint-ca-file"|"--write-key-file"|"--expect-sha256"|"--retry-for"|"--timeout"|"--cluster")
             return
             ;;
     esac

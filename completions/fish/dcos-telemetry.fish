@@ -53,6 +53,7 @@ complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-paylo
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l customer-key -d 'The `customerKey` property (Enterprise)' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l license-id -d 'The `licenseId` property (Enterprise)' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l signal-config -d 'Read platform, provider and customer key from a master\'s dcos-signal-config.json' -r -F
+complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l installer-config -d 'Read platform, provider and customer_key from the installer\'s config.yaml' -r -F
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -s o -l output -d 'Write to FILE (atomically) instead of standard output' -r -F
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l timeout -d 'Request timeout in seconds (0: none); default core.timeout, else 180' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand show-payload" -l cluster -d 'Use this configured cluster (name or id) instead of the attached one' -r
@@ -106,6 +107,7 @@ complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l p
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l customer-key -d 'The `customerKey` property (Enterprise)' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l license-id -d 'The `licenseId` property (Enterprise)' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l signal-config -d 'Read platform, provider and customer key from a master\'s dcos-signal-config.json' -r -F
+complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l installer-config -d 'Read platform, provider and customer_key from the installer\'s config.yaml' -r -F
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l endpoint -d 'Post to this Segment-compatible collector (default: [telemetry] endpoint, else https://api.segment.io)' -r
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l endpoint-ca-file -d 'Trust only this CA bundle (PEM) for the collector (default: [telemetry] endpoint_ca, else the system roots)' -r -F
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l write-key-file -d 'Read the Segment write key from FILE (mode 0600 or 0400); default: [telemetry] write_key (DCOS_TELEMETRY_WRITE_KEY)' -r -F

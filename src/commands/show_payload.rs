@@ -73,6 +73,7 @@ pub fn options(args: &PayloadArgs) -> Options {
             customer_key: args.site.customer_key.clone(),
             license_id: args.site.license_id.clone(),
             signal_config: args.site.signal_config.clone(),
+            installer_config: args.site.installer_config.clone(),
         },
     }
 }

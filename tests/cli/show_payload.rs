@@ -419,3 +419,39 @@ fn site_values_from_flags_and_signal_config() {
     assert_eq!(track["properties"]["provider"], "aws");
     assert_eq!(track["properties"]["licenseId"], "lic-9");
 }
+
+#[test]
+fn site_values_from_the_installer_config() {
+    let c = Cluster::small();
+    // A real Enterprise config.yaml (DC/OS 1.8.8) with a customer_key.
+    let config = fixtures().join("config-yaml/036-ps-zk-migration-blank-line-every-line.yaml");
+    let run = c.run(&[
+        "show-payload",
+        "--event",
+        "health",
+        "--installer-config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let key = v["diagnostics"]["properties"]["customerKey"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!key.is_empty());
+    assert_eq!(v["diagnostics"]["userId"], key.as_str());
+    assert_eq!(
+        run.stderr,
+        "note: assumed platform=\"onprem\", provider=\"onprem\", licenseId=\"\" (an on-prem Open cluster's values: no endpoint exposes them; `show-payload --help` says how to set them)\n"
+    );
+    // A file the installer cannot read is an error, not a silent default.
+    let bad = fixtures().join("config-yaml/023-docs-2.2-all-parameters-invalid.yaml");
+    let run = c.run(&["show-payload", "--installer-config", bad.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("Error: cannot read the installer config "),
+        "{}",
+        run.stderr
+    );
+}

@@ -163,8 +163,8 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
 
 /// The top-level settings of a config as the installer's PyYAML `safe_load` reads them.
 /// Equality is Python's (`1 == 1.0 == True`, dicts without order); `Debug` shows the exact
-/// constructed values. For tests and fuzzing: an independent look at what an edit changed.
-#[doc(hidden)]
+/// constructed values. Used to read single settings (`platform`, `customer_key`) and, in tests
+/// and fuzzing, as an independent look at what an edit changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopLevel(BTreeMap<Rc<Value>, Rc<Value>>);
 

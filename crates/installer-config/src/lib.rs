@@ -23,7 +23,6 @@ pub use atomic::{
     BeforeRename, NoHook, WriteOutcome, write_atomically, write_atomically_with_hook,
 };
 pub use diff::unified_diff;
-#[doc(hidden)]
 pub use document::{TopLevel, read_top_level};
 pub use plan::{AlreadyOptedOut, Change, ChangeKind, Edit, OPTED_OUT_VALUE, Plan, plan_opt_out};
 pub use refusal::{Refusal, RefusalKind};

@@ -1,0 +1,6 @@
+#![no_main]
+//! See `fuzz_oracles::dcos_toml::dcos_toml` for what this target checks.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| fuzz_oracles::dcos_toml::dcos_toml(data));

@@ -23,6 +23,14 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
         "collector base URL for `send` (default https://api.segment.io)",
     ),
     (
+        "endpoint_ca",
+        "CA bundle (PEM) trusted for the collector, instead of the system roots",
+    ),
+    (
+        "endpoint_insecure",
+        "\"true\" skips verifying the collector's TLS certificate",
+    ),
+    (
         "write_key",
         "Segment write key for `send` (prefer the keyring or --write-key-file)",
     ),
@@ -49,6 +57,22 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     (
         "installer_config",
         "path of the installer config.yaml to read platform/provider from",
+    ),
+    (
+        "uid",
+        "account for automatic login (`auth login` writes it)",
+    ),
+    (
+        "private_key",
+        "service account private key file (mode 0400 or 0600) for automatic login",
+    ),
+    (
+        "password_file",
+        "file holding the password for automatic login",
+    ),
+    (
+        "credential_store",
+        "where secrets are kept: auto, secret-service, keyutils, native, file:<path>, none",
     ),
 ];
 
@@ -120,7 +144,8 @@ impl Settings {
         Settings { entries }
     }
 
-    /// A setting, if present and not empty.
+    /// A setting, if present and not empty. Every key the plugin reads must be in
+    /// [`KNOWN_KEYS`], or `status` warns about it as unknown.
     pub fn get(&self, key: &str) -> Option<&Setting> {
         self.entries.get(key).filter(|s| !s.value.is_empty())
     }
@@ -153,6 +178,34 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_the_plugin_reads_or_writes_is_known() {
+        // status warns about any other key, so a key missing there warns about the plugin's own.
+        // opt-out, send and status read opt_out; send the endpoint and write key; the site
+        // values their four keys and two files; auth and `auth login` the credentials.
+        let used = [
+            "opt_out",
+            "endpoint",
+            "endpoint_ca",
+            "endpoint_insecure",
+            "write_key",
+            "platform",
+            "provider",
+            "customer_key",
+            "license_id",
+            "signal_config",
+            "installer_config",
+            "uid",
+            "private_key",
+            "password_file",
+            "credential_store",
+        ];
+        for key in used {
+            assert!(KNOWN_KEYS.iter().any(|(k, _)| *k == key), "{key}");
+        }
+        assert_eq!(KNOWN_KEYS.len(), used.len());
+    }
 
     #[test]
     fn env_overrides_file_and_keys_are_lowercased() {

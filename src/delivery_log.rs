@@ -101,11 +101,7 @@ pub fn rfc3339(unix_seconds: i64) -> String {
 
 /// The current time as [`rfc3339`].
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    rfc3339(secs)
+    rfc3339(crate::clock::unix_now())
 }
 
 /// Where the log of a cluster lives: `<cluster folder>/telemetry/deliveries.jsonl` when the

@@ -800,7 +800,7 @@ fn status_error(
             let expiry = sent_token
                 .and_then(crate::auth::jwt::claims)
                 .and_then(|c| c.exp)
-                .filter(|exp| *exp <= crate::auth::jwt::now());
+                .filter(|exp| *exp <= crate::clock::unix_now());
             let hint = match (sent_token, expiry) {
                 (Some(_), Some(exp)) => format!(
                     "the token expired at {}",

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod cluster;
 pub mod collect;
 pub mod commands;

@@ -2,8 +2,6 @@
 //! with fresh message ids and the current time. `show-payload --segment` prints them and `send`
 //! posts them: the same function builds both.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use dcos_telemetry_signal::Event;
 use dcos_telemetry_signal::segment::{self, Envelope};
 
@@ -28,10 +26,7 @@ pub struct Body {
 
 /// Builds the bodies for every sent track among the selected events.
 pub fn build(collected: &Collected) -> Result<Vec<Body>> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = crate::clock::unix_now();
     let mut bodies = Vec::new();
     for event in &collected.events {
         let Some(track) = collected.payload.track(*event) else {

@@ -2,7 +2,6 @@
 //! cluster verifies), and signing a service account's login token (RS256 `{"uid", "exp": now+300}`).
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,14 +29,6 @@ pub fn claims(token: &Secret) -> Option<Claims> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// Seconds since the UNIX epoch.
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 #[derive(Serialize)]
 struct LoginClaims<'a> {
     uid: &'a str,
@@ -50,7 +41,7 @@ pub fn service_login_token(uid: &str, private_key_pem: &Secret) -> Result<Secret
         Error::auth("the service account's private key is not an RSA key in PEM form")
             .hint("use the key `dcos security org service-accounts keypair` wrote (PKCS#1 or PKCS#8 PEM)")
     })?;
-    let exp = now().max(0) as u64 + LOGIN_TOKEN_TTL_SECS;
+    let exp = crate::clock::unix_now().max(0) as u64 + LOGIN_TOKEN_TTL_SECS;
     let token = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
         &LoginClaims { uid, exp },

@@ -77,13 +77,16 @@ pub fn open_store(cluster: &Cluster) -> Result<Store> {
         })?,
         None => BackendChoice::Auto,
     };
-    Store::open(choice).map_err(|e| {
-        let mut err = Error::new(e.to_string());
-        if let Some(hint) = e.hint() {
-            err = err.hint(hint);
-        }
-        err
-    })
+    Store::open(choice).map_err(keyring_error)
+}
+
+/// A keyring failure as an error, with the keyring's own hint.
+pub fn keyring_error(e: dcos_telemetry_keyring::KeyringError) -> Error {
+    let mut err = Error::new(e.to_string());
+    if let Some(hint) = e.hint() {
+        err = err.hint(hint);
+    }
+    err
 }
 
 /// The uid from the settings (`uid`) or `DCOS_USERNAME`.
@@ -218,13 +221,7 @@ pub fn connect(ctx: &Context, cluster: &Cluster) -> Result<Connection> {
             };
             (store, cluster_key(cluster, &base))
         }
-        None => (
-            None,
-            cluster
-                .config_id
-                .clone()
-                .unwrap_or_else(|| cluster.url.clone()),
-        ),
+        None => (None, local_cluster_key(cluster)),
     };
     let credentials = match &uid {
         Some(uid) => credentials(ctx, cluster, uid, store.as_deref(), &key_id)?,
@@ -276,7 +273,7 @@ pub fn connect(ctx: &Context, cluster: &Cluster) -> Result<Connection> {
 fn cached_token(store: Option<&Store>, key: Option<&Key>) -> Option<Secret> {
     let token = store?.get_key(key?).ok().flatten().map(Secret::new)?;
     match jwt::claims(&token).and_then(|c| c.exp) {
-        Some(exp) if exp <= jwt::now() => {
+        Some(exp) if exp <= crate::clock::unix_now() => {
             log::info!("the cached token has expired; trying the next source");
             None
         }

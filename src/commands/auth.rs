@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use dcos_telemetry_keyring::{BackendChoice, Key, Store};
 use serde::Serialize;
 
-use crate::auth::{self, Credentials, TokenSource, jwt, login};
+use crate::auth::{self, Credentials, TokenSource, jwt, keyring_error, login};
 use crate::cluster::{Cluster, Origin};
 use crate::commands::Context;
 use crate::error::{Error, Exit, Result};
@@ -210,14 +210,6 @@ fn login_cmd(ctx: &Context, args: &LoginArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-fn keyring_error(e: dcos_telemetry_keyring::KeyringError) -> Error {
-    let mut err = Error::new(e.to_string());
-    if let Some(hint) = e.hint() {
-        err = err.hint(hint);
-    }
-    err
-}
-
 fn prompt(label: &str, hidden: bool) -> Result<Secret> {
     let text = if hidden {
         rpassword::prompt_password(label)
@@ -351,7 +343,7 @@ fn status(ctx: &Context, args: &StatusArgs) -> Result<Exit> {
             .and_then(|c| c.uid.clone())
             .or(conn.uid.clone()),
         expires_at: exp,
-        expired: exp.map(|e| e <= jwt::now()),
+        expired: exp.map(|e| e <= crate::clock::unix_now()),
         auto_login: conn.login_method,
         keyring: conn.store.as_ref().map(|s| s.backend().name().to_string()),
     };
@@ -386,7 +378,7 @@ fn describe_time(unix: i64) -> String {
     let when = dcos_telemetry_signal::segment::format_timestamp(unix);
     // format_timestamp gives 2026-11-26T21:13:02+0000.
     let when = when.replacen('T', " ", 1).replace("+0000", " UTC");
-    let delta = unix - jwt::now();
+    let delta = unix - crate::clock::unix_now();
     let span = |s: i64| {
         if s >= 7200 {
             format!("{} h", s / 3600)

@@ -27,6 +27,7 @@ use crate::cluster::{Cluster, Settings, Tls};
 use crate::collect::{self, Collected};
 use crate::commands::{Context, show_payload};
 use crate::dcos::metadata;
+use crate::dcos::signal_sources::join;
 use crate::delivery_log::{self, Delivery, Entry};
 use crate::error::{Error, Exit, Result};
 use crate::http::{self, Http, Request};
@@ -413,13 +414,7 @@ fn resolve_write_key(args: &SendArgs, cluster: &Cluster) -> Result<Option<(Secre
             let store = crate::auth::open_store(cluster)?;
             store
                 .set_key(&write_key_entry(cluster), key.expose())
-                .map_err(|e| {
-                    let mut err = Error::new(e.to_string());
-                    if let Some(hint) = e.hint() {
-                        err = err.hint(hint);
-                    }
-                    err
-                })?;
+                .map_err(crate::auth::keyring_error)?;
             crate::output::notice(&format!(
                 "the write key is now kept in {} for this cluster",
                 store.backend().name()
@@ -578,12 +573,6 @@ fn check_cluster(
     Err(Error::policy(why).hint(
         "to feed a collector of your own, name it with --endpoint URL (--as-version chooses the payload's shape)",
     ))
-}
-
-fn join<T>(handle: thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(Error::new("internal error: a request thread panicked")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1044,15 +1033,7 @@ fn dry_run(
         if bodies.len() == 1 { "y" } else { "ies" },
         endpoint.base
     ));
-    partial(collected).map(|()| Exit::Success)
-}
-
-/// A dry run of a partial payload reports it like `show-payload` does.
-fn partial(collected: &Collected) -> Result<()> {
-    match collected.partial_error() {
-        None => Ok(()),
-        Some(err) => Err(err),
-    }
+    show_payload::finish(collected)
 }
 
 fn finish(
@@ -1062,7 +1043,7 @@ fn finish(
     endpoint: &Endpoint,
 ) -> Result<Exit> {
     if report.failed == 0 {
-        return partial(collected).map(|()| Exit::Success);
+        return show_payload::finish(collected);
     }
     if let Some(err) = collected.partial_error() {
         output::warn(err.message());

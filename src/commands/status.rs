@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::cli::{ExpectedState, StatusArgs};
 use crate::cluster::Cluster;
 use crate::commands::Context;
+use crate::dcos::signal_sources::join;
 use crate::dcos::{health, metadata};
 use crate::error::{Error, Exit, Result};
 use crate::output;
@@ -624,12 +625,6 @@ fn unit_meaning(units: &[UnitState], facts: Option<&SignalFacts>) -> String {
         (Some("unhealthy"), _) => "the dcos-signal timer is unhealthy: runs may be failing".into(),
         _ => "the health of the dcos-signal timer is unknown".into(),
     }
-}
-
-fn join<T>(handle: thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(Error::new("internal error: a request thread panicked")))
 }
 
 /// The table view of one status.

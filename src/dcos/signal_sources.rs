@@ -139,7 +139,8 @@ fn json_bytes(http: &Http, path: &str) -> Result<Vec<u8>> {
     body.bytes()
 }
 
-fn join<T>(handle: thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+/// Waits for a request thread; a panic in it becomes an error instead of ending the process.
+pub(crate) fn join<T>(handle: thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
     handle
         .join()
         .unwrap_or_else(|_| Err(Error::new("internal error: a request thread panicked")))

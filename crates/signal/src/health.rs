@@ -278,7 +278,9 @@ fn decode_unit<R: Read>(
                     Some(0) => dec.go_string("Unit.UnitName", &mut unit.unit_name)?,
                     Some(1) => decode_unit_nodes(dec, unit, depth, keep_nodes)?,
                     Some(2) => dec.go_int("Unit.Health", &mut unit.health)?,
-                    Some(3) => dec.skip_go_string("Unit.Title")?,
+                    Some(3) => {
+                        dec.skip_go_string("Unit.Title")?;
+                    }
                     Some(4) => dec.go_time("Unit.Timestamp")?,
                     _ => dec.skip()?,
                 }
@@ -358,9 +360,13 @@ fn decode_node<R: Read>(
                 match field {
                     Some(0) => match role.as_deref_mut() {
                         Some(role) => dec.go_string("Node.Role", role)?,
-                        None => dec.skip_go_string("Node.Role")?,
+                        None => {
+                            dec.skip_go_string("Node.Role")?;
+                        }
                     },
-                    Some(1) | Some(2) => dec.skip_go_string("Node.Ip/Host")?,
+                    Some(1) | Some(2) => {
+                        dec.skip_go_string("Node.Ip/Host")?;
+                    }
                     Some(3) => dec.go_int("Node.Health", &mut node.health)?,
                     Some(4) => decode_output(dec, node, keep)?,
                     Some(5) => decode_node_units(dec, node, depth, keep)?,
@@ -389,18 +395,8 @@ fn decode_output<R: Read>(
             dec.begin_object();
             let mut first = true;
             while dec.next_key(&mut first)? {
-                let nonempty = match dec.peek()? {
-                    Start::String => dec.skip_string()?,
-                    // null stores the zero value "" under the key.
-                    Start::Null => {
-                        dec.null()?;
-                        false
-                    }
-                    other => {
-                        dec.mismatch("Node.Output", "string", other)?;
-                        false
-                    }
-                };
+                // null stores the zero value "" under the key.
+                let nonempty = dec.skip_go_string("Node.Output")?;
                 if keep {
                     if nonempty {
                         if !node.nonempty.contains(&dec.key) {

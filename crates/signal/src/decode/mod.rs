@@ -208,12 +208,12 @@ impl<R: Read> Decoder<R> {
     }
 
     /// Type-checks a Go `string` field whose value is not needed: a string or `null`, without
-    /// storing it.
-    pub fn skip_go_string(&mut self, path: &str) -> Result<()> {
+    /// storing it. Returns whether the string is non-empty (`null` stores Go's zero value "").
+    pub fn skip_go_string(&mut self, path: &str) -> Result<bool> {
         match self.peek()? {
-            Start::String => self.skip_string().map(|_| ()),
-            Start::Null => self.null(),
-            other => self.mismatch(path, "string", other),
+            Start::String => self.skip_string(),
+            Start::Null => self.null().map(|()| false),
+            other => self.mismatch(path, "string", other).map(|()| false),
         }
     }
 

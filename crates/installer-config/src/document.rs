@@ -22,7 +22,7 @@ pub(crate) struct Loaded<'a> {
     /// (PyYAML gives `None`; the installer cannot use that, adding the key fixes it).
     pub root: Option<NodeId>,
     /// The constructed top-level mapping (empty when `root` is `None`).
-    pub top: BTreeMap<Rc<Value>, Rc<Value>>,
+    pub top: TopLevel,
     /// Direct top-level pairs whose key is the string `telemetry_enabled`.
     pub telemetry_pairs: Vec<(NodeId, NodeId)>,
     /// Largest end offset of any node or document marker of the document.
@@ -60,7 +60,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
             src,
             graph: Graph::default(),
             root: None,
-            top: BTreeMap::new(),
+            top: TopLevel::default(),
             telemetry_pairs: Vec::new(),
         });
     };
@@ -99,7 +99,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
         src,
         graph,
         root: None,
-        top: BTreeMap::new(),
+        top: TopLevel::default(),
         telemetry_pairs: Vec::new(),
         content_end,
         body_end,
@@ -156,7 +156,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
     }
     drop(ctor);
     loaded.root = Some(root);
-    loaded.top = top;
+    loaded.top = TopLevel(top);
     loaded.telemetry_pairs = telemetry_pairs;
     Ok(loaded)
 }
@@ -165,7 +165,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<Loaded<'_>, Refusal> {
 /// Equality is Python's (`1 == 1.0 == True`, dicts without order); `Debug` shows the exact
 /// constructed values. Used to read single settings (`platform`, `customer_key`) and, in tests
 /// and fuzzing, as an independent look at what an edit changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TopLevel(BTreeMap<Rc<Value>, Rc<Value>>);
 
 impl TopLevel {
@@ -200,7 +200,7 @@ impl TopLevel {
 /// An empty or comments-only file gives no settings.
 #[doc(hidden)]
 pub fn read_top_level(bytes: &[u8]) -> Result<TopLevel, Refusal> {
-    load(bytes).map(|doc| TopLevel(doc.top))
+    load(bytes).map(|doc| doc.top)
 }
 
 /// The root was checked to be a mapping just before; keeps the code free of panics.
@@ -216,16 +216,12 @@ impl Loaded<'_> {
     /// The value the installer would read for `telemetry_enabled`, as a string
     /// (`None` when absent or of a type the installer rejects).
     pub fn installer_telemetry(&self) -> Option<Option<String>> {
-        self.top
-            .get(&Value::Str(TELEMETRY_KEY.into()))
-            .map(|v| v.as_installer_string())
+        self.top.installer_value(TELEMETRY_KEY)
     }
 
     /// The top-level mapping without `telemetry_enabled`.
-    pub fn others(&self) -> BTreeMap<Rc<Value>, Rc<Value>> {
-        let mut m = self.top.clone();
-        m.remove(&Value::Str(TELEMETRY_KEY.into()));
-        m
+    pub fn others(&self) -> TopLevel {
+        self.top.without(TELEMETRY_KEY)
     }
 
     /// 1-based line of a byte offset.

@@ -67,10 +67,8 @@ fn set_file(path: &Path, present: bool, bytes: &[u8]) {
 
 /// `dcos_toml`: resolve must never panic, and what it resolves must be consistent.
 pub fn dcos_toml(data: &[u8]) {
-    let (toml_bytes, extra) = match data.iter().position(|&b| b == 0) {
-        Some(i) => (&data[..i], parse_extra(&data[i + 1..])),
-        None => (data, Extra::default()),
-    };
+    let (toml_bytes, rest) = crate::signal::split_nul(data);
+    let extra = rest.map(parse_extra).unwrap_or_default();
     let root = root();
     let clusters = root.join("clusters");
     let dir = clusters.join(CLUSTER_ID);

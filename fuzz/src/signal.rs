@@ -51,7 +51,10 @@ pub fn fixed_envelope() -> Envelope {
 /// untrimmed cluster id as read from `/var/lib/dcos/cluster-id`.
 pub fn fixed_identity() -> Identity {
     Identity {
-        cluster_id: "2fe6fa9c-d1a4-4b2d-a3d5-4f2b8cd4e9ad\n".into(),
+        cluster_id: include_str!(
+            "../../fixtures/small-cluster/master-files/var/lib/dcos/cluster-id"
+        )
+        .into(),
         environment_version: "2.1.2".into(),
         variant: "open".into(),
         platform: "onprem".into(),
@@ -96,6 +99,17 @@ pub fn split_nul(data: &[u8]) -> (&[u8], Option<&[u8]>) {
     }
 }
 
+/// [`check_payload`] with the fixed identity and envelope (the inputs that do not choose them).
+fn check_fixed(generation: Generation, sources: Sources<'_>, all_test_outputs: bool) {
+    check_payload(
+        generation,
+        &fixed_identity(),
+        sources,
+        &fixed_envelope(),
+        all_test_outputs,
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Parser targets.
 
@@ -109,13 +123,7 @@ pub fn health_report(data: &[u8]) {
         health: Some(&report),
         ..Sources::default()
     };
-    check_payload(
-        generation_for(data),
-        &fixed_identity(),
-        sources,
-        &fixed_envelope(),
-        false,
-    );
+    check_fixed(generation_for(data), sources, false);
 }
 
 /// One sending generation per input: all of them on every input would cost most of the
@@ -160,13 +168,7 @@ pub fn package_list(data: &[u8]) {
         packages: Some(&list),
         ..Sources::default()
     };
-    check_payload(
-        generation_for(data),
-        &fixed_identity(),
-        sources,
-        &fixed_envelope(),
-        false,
-    );
+    check_fixed(generation_for(data), sources, false);
 }
 
 /// `mesos`: `/frameworks` and `/metrics/snapshot` split at the first NUL (without one, the
@@ -203,13 +205,7 @@ pub fn mesos(data: &[u8]) {
             mesos: Some(&report),
             ..Sources::default()
         };
-        check_payload(
-            generation_for(data),
-            &fixed_identity(),
-            sources,
-            &fixed_envelope(),
-            false,
-        );
+        check_fixed(generation_for(data), sources, false);
     }
 }
 
@@ -256,13 +252,7 @@ fn documents(data: &[u8]) {
         mesos: mesos.as_ref(),
     };
     let generation = GENERATIONS[generation_index(data, GENERATIONS.len())];
-    check_payload(
-        generation,
-        &fixed_identity(),
-        sources,
-        &fixed_envelope(),
-        true,
-    );
+    check_fixed(generation, sources, true);
 }
 
 fn arb_payload_case(u: &mut Unstructured<'_>) -> ArbResult<()> {

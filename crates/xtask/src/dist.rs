@@ -167,10 +167,7 @@ pub fn run(root: &Path, binary: Option<PathBuf>) -> Result<PathBuf> {
              and plugin.toml's `path` would have to say so",
         ));
     }
-    let stale = crate::generated::stale(root)?;
-    if !stale.is_empty() {
-        return Err(Error::new(crate::generated::stale_message(&stale)));
-    }
+    crate::generated::check(root)?;
     let metadata = crate::cargo::metadata(root)?;
     let binary = match binary {
         Some(binary) => binary,

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::model::Node;
-use crate::{Context, Result};
+use crate::{Context, Error, Result};
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,10 +57,10 @@ pub fn render_all() -> Result<Vec<File>> {
 pub fn write_all(root: &Path) -> Result<Vec<&'static str>> {
     let mut changed = Vec::new();
     for file in render_all()? {
-        let path = root.join(file.path);
-        if fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
+        if is_current(root, &file) {
             continue;
         }
+        let path = root.join(file.path);
         let dir = path.parent().expect("generated files live in a directory");
         fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))?;
         fs::write(&path, &file.contents).context(|| format!("writing {}", path.display()))?;
@@ -73,12 +73,26 @@ pub fn write_all(root: &Path) -> Result<Vec<&'static str>> {
 pub fn stale(root: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for file in render_all()? {
-        let path = root.join(file.path);
-        if fs::read(&path).ok().as_deref() != Some(file.contents.as_bytes()) {
+        if !is_current(root, &file) {
             out.push(PathBuf::from(file.path));
         }
     }
     Ok(out)
+}
+
+/// An error naming the stale generated files, if any (what `--check` and `dist` refuse on).
+pub fn check(root: &Path) -> Result<()> {
+    let stale = stale(root)?;
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(stale_message(&stale)))
+    }
+}
+
+/// Whether the file under `root` holds exactly the fresh rendering.
+fn is_current(root: &Path, file: &File) -> bool {
+    fs::read(root.join(file.path)).ok().as_deref() == Some(file.contents.as_bytes())
 }
 
 /// The message for stale files.

@@ -38,10 +38,7 @@ fn run(task: Task) -> xtask::Result<()> {
     let root = xtask::workspace_root();
     match task {
         Task::Completions { check: true } => {
-            let stale = xtask::generated::stale(&root)?;
-            if !stale.is_empty() {
-                return Err(xtask::Error::new(xtask::generated::stale_message(&stale)));
-            }
+            xtask::generated::check(&root)?;
             eprintln!("completions/ is up to date");
         }
         Task::Completions { check: false } => {

@@ -30,6 +30,9 @@ pub struct Options {
     pub cluster_id: Option<String>,
     /// platform/provider/customerKey/licenseId overrides.
     pub site: SiteFlags,
+    /// The cluster's ui-config and version documents, when the caller has read them already
+    /// (`send` reads them first to fail closed); they are then not fetched again.
+    pub known: Option<(UiConfig, metadata::DcosVersion)>,
 }
 
 /// A failed reporter: its event and why.
@@ -106,7 +109,8 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
                 fresh: opts.fresh,
                 packages: selected.contains(&Event::PackageList),
                 mesos: selected.contains(&Event::MesosTrack),
-                identity: true,
+                identity: opts.known.is_none(),
+                metadata: true,
             };
             let progress = (wanted.health && opts.fresh).then(|| {
                 Progress::start("asking every node for a fresh health report (up to a minute)")
@@ -117,18 +121,26 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
         }
         _ => None,
     };
-    let (ui, version_doc, meta) = match &fetched {
-        Some(Fetched {
-            ui,
-            version,
-            metadata,
-            ..
-        }) => (
+    let (ui, version_doc, meta) = match (&fetched, &opts.known) {
+        (Some(Fetched { metadata, .. }), Some((ui, version))) => (
+            Some(ui.clone()),
+            Some(Ok(version.clone())),
+            metadata.as_ref(),
+        ),
+        (
+            Some(Fetched {
+                ui,
+                version,
+                metadata,
+                ..
+            }),
+            None,
+        ) => (
             ui_ok(ui)?,
             version.as_ref().map(clone_result),
             metadata.as_ref(),
         ),
-        None => (None, None, None),
+        (None, _) => (None, None, None),
     };
 
     // The version decides the shape.

@@ -208,15 +208,13 @@ pub fn run(ctx: &Context, args: &SendArgs) -> Result<Exit> {
     };
 
     // 2. The cluster's state; fail closed when it cannot be read.
-    let as_version = check_cluster(&cluster, &endpoint, args.payload.as_version.as_deref())?;
+    let state = check_cluster(&cluster, &endpoint, args.payload.as_version.as_deref())?;
 
-    // 3. The payload and every body, before any POST.
+    // 3. The payload and every body, before any POST (from the documents read in 2).
     let mut options = show_payload::options(&args.payload);
-    options.as_version = as_version;
+    options.as_version = state.as_version;
+    options.known = Some((state.ui, state.version));
     let collected = collect::collect(ctx, &options)?;
-    if collected.telemetry_enabled == Some(false) {
-        return Err(disabled());
-    }
     show_payload::report_notes(&collected);
     if !args.allow_partial
         && !args.dry_run
@@ -508,13 +506,23 @@ fn basic_authorization(key: &Secret) -> Secret {
 // ---------------------------------------------------------------------------------------------
 // Cluster state
 
+/// What [`check_cluster`] read and decided.
+struct ClusterState {
+    /// The `--as-version` to build with.
+    as_version: Option<String>,
+    /// The cluster's ui-config (tracking is enabled).
+    ui: metadata::UiConfig,
+    /// The cluster's version document.
+    version: metadata::DcosVersion,
+}
+
 /// Refuses unless the cluster's telemetry is on and its release has a dcos-signal (or the
-/// endpoint is the operator's own collector); returns the `--as-version` to build with.
+/// endpoint is the operator's own collector).
 fn check_cluster(
     cluster: &Cluster,
     endpoint: &Endpoint,
     as_version: Option<&str>,
-) -> Result<Option<String>> {
+) -> Result<ClusterState> {
     let http = Http::for_cluster(cluster)?;
     let (ui, version) = thread::scope(|s| {
         let ui = s.spawn(|| metadata::ui_config(&http));
@@ -547,7 +555,11 @@ fn check_cluster(
     })?;
     let facts = signal_facts::for_version(&version.version);
     if facts.has_signal == Tristate::Present {
-        return Ok(as_version.map(String::from));
+        return Ok(ClusterState {
+            as_version: as_version.map(String::from),
+            ui,
+            version,
+        });
     }
     if endpoint.own {
         let shape = as_version.unwrap_or(OWN_COLLECTOR_SHAPE).to_string();
@@ -557,7 +569,11 @@ fn check_cluster(
                 version.version
             ));
         }
-        return Ok(Some(shape));
+        return Ok(ClusterState {
+            as_version: Some(shape),
+            ui,
+            version,
+        });
     }
     let why = if facts.has_signal == Tristate::Absent {
         format!(

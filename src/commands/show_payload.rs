@@ -75,6 +75,7 @@ pub fn options(args: &PayloadArgs) -> Options {
             signal_config: args.site.signal_config.clone(),
             installer_config: args.site.installer_config.clone(),
         },
+        known: None,
     }
 }
 

@@ -44,8 +44,10 @@ pub struct Wanted {
     pub packages: bool,
     /// Frameworks and metrics (for `mesos_track`).
     pub mesos: bool,
-    /// `dcos-version.json`, `ui-config.json` and `/metadata`.
+    /// `dcos-version.json` and `ui-config.json`.
     pub identity: bool,
+    /// `/metadata` (read only with a token).
+    pub metadata: bool,
 }
 
 /// What was read; each part independently succeeded or failed.
@@ -98,7 +100,7 @@ pub fn fetch(http: &Http, wanted: Wanted) -> Fetched {
             .identity
             .then(|| s.spawn(|| metadata::ui_config(http)));
         let meta =
-            (wanted.identity && http.has_token()).then(|| s.spawn(|| metadata::metadata(http)));
+            (wanted.metadata && http.has_token()).then(|| s.spawn(|| metadata::metadata(http)));
         let mesos = match (frameworks, metrics) {
             (Some(f), Some(m)) => Some(join(f).and_then(|f| join(m).map(|m| (f, m))).and_then(
                 |(f, m)| match parse_mesos(&f[..], &m[..]) {

@@ -182,6 +182,24 @@ fn posts_exactly_what_dcos_signal_posts() {
     let c = Cluster::small();
     let run = send(&c, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Each cluster document is read once: the fail-closed check's reads feed the payload
+    // (read before payload_notes, which runs show-payload against the same cluster).
+    let mut read: Vec<String> = (c.sim.requests().iter())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    read.sort();
+    assert_eq!(
+        read,
+        [
+            "GET /dcos-metadata/dcos-version.json",
+            "GET /dcos-metadata/ui-config.json",
+            "GET /mesos/frameworks",
+            "GET /mesos/metrics/snapshot",
+            "GET /metadata",
+            "GET /system/health/v1/report",
+            "POST /package/list",
+        ]
+    );
     assert_eq!(run.stderr, payload_notes(&c, &[]));
     snap!("send_small_cluster", transcript(&c, &run));
 

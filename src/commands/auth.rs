@@ -229,26 +229,20 @@ fn prompt(label: &str, hidden: bool) -> Result<Secret> {
 
 fn logout(ctx: &Context, _args: &LogoutArgs) -> Result<Exit> {
     let cluster = ctx.cluster()?;
-    let http = Http::new(&cluster.url, &cluster.tls, cluster.timeout, None)?;
-    let key_id = auth::cluster_key(&cluster, &http);
     let uid = auth::configured_uid(ctx, &cluster);
     let store = auth::open_store(&cluster)?;
-    let uids: Vec<&str> = uid.as_deref().into_iter().collect();
     let mut removed: Vec<String> = Vec::new();
-    if !uids.is_empty() {
-        for uid in &uids {
-            for key in [
-                Key::token(&key_id, uid),
-                Key::service_key(&key_id, uid),
-                Key::password(&key_id, uid),
-            ] {
-                if store.delete_key(&key).map_err(keyring_error)? {
-                    removed.push(format!(
-                        "{} from {}",
-                        key_kind(&key),
-                        store.backend().name()
-                    ));
-                }
+    if let Some(uid) = &uid {
+        // Only a uid's entries are keyed by the cluster id, which may take a request to learn.
+        let http = Http::new(&cluster.url, &cluster.tls, cluster.timeout, None)?;
+        let key_id = auth::cluster_key(&cluster, &http);
+        for (key, what) in [
+            (Key::token(&key_id, uid), "the token"),
+            (Key::service_key(&key_id, uid), "the service-account key"),
+            (Key::password(&key_id, uid), "the password"),
+        ] {
+            if store.delete_key(&key).map_err(keyring_error)? {
+                removed.push(format!("{what} from {}", store.backend().name()));
             }
         }
     }
@@ -283,19 +277,6 @@ fn logout(ctx: &Context, _args: &LogoutArgs) -> Result<Exit> {
     };
     output::print(&text)?;
     Ok(Exit::Success)
-}
-
-fn key_kind(key: &Key) -> &'static str {
-    let account = key.account();
-    if account.starts_with("token:") {
-        "the token"
-    } else if account.starts_with("password:") {
-        "the password"
-    } else if account.starts_with("service-account-key:") {
-        "the service-account key"
-    } else {
-        "the write key"
-    }
 }
 
 /// `auth status --json`, the same data as the table.

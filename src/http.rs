@@ -797,10 +797,7 @@ fn status_error(
     let _ = reader.read_to_end(&mut snippet);
     match status {
         StatusCode::UNAUTHORIZED => {
-            let expiry = sent_token
-                .and_then(crate::auth::jwt::claims)
-                .and_then(|c| c.exp)
-                .filter(|exp| *exp <= crate::clock::unix_now());
+            let expiry = sent_token.and_then(crate::auth::jwt::expired_at);
             let hint = match (sent_token, expiry) {
                 (Some(_), Some(exp)) => format!(
                     "the token expired at {}",

@@ -29,6 +29,13 @@ pub fn claims(token: &Secret) -> Option<Claims> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// When `token` expired (its `exp` claim), if it has; `None` for a live or opaque token.
+pub fn expired_at(token: &Secret) -> Option<i64> {
+    claims(token)
+        .and_then(|c| c.exp)
+        .filter(|exp| *exp <= crate::clock::unix_now())
+}
+
 #[derive(Serialize)]
 struct LoginClaims<'a> {
     uid: &'a str,
@@ -81,6 +88,10 @@ mod tests {
             })
         );
         assert_eq!(claims(&Secret::new("opaque")), None);
+        assert_eq!(expired_at(&token), Some(1_700_000_000));
+        let later = URL_SAFE_NO_PAD.encode(br#"{"uid":"u","exp":99999999999}"#);
+        assert_eq!(expired_at(&Secret::new(format!("h.{later}.s"))), None);
+        assert_eq!(expired_at(&Secret::new("opaque")), None);
     }
 
     #[cfg(unix)]

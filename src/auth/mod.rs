@@ -272,11 +272,9 @@ pub fn connect(ctx: &Context, cluster: &Cluster) -> Result<Connection> {
 /// A cached token that has not expired (by its `exp` claim).
 fn cached_token(store: Option<&Store>, key: Option<&Key>) -> Option<Secret> {
     let token = store?.get_key(key?).ok().flatten().map(Secret::new)?;
-    match jwt::claims(&token).and_then(|c| c.exp) {
-        Some(exp) if exp <= crate::clock::unix_now() => {
-            log::info!("the cached token has expired; trying the next source");
-            None
-        }
-        _ => Some(token),
+    if jwt::expired_at(&token).is_some() {
+        log::info!("the cached token has expired; trying the next source");
+        return None;
     }
+    Some(token)
 }

@@ -327,6 +327,14 @@ mod bench {
             );
         }
 
+        fn mbs_row(&mut self, figure: &str, s: Stats) {
+            self.add(
+                figure,
+                format!("{:.0} MB/s", s.median),
+                format!("min {:.0} / max {:.0}, n={}", s.min, s.max, s.n),
+            );
+        }
+
         fn print(&self) {
             let w = |f: fn(&Row) -> usize, head: &str| {
                 self.rows.iter().map(f).max().unwrap_or(0).max(head.len())
@@ -625,14 +633,7 @@ mod bench {
                 format!(">= {RATE_TARGET:.0} MB/s"),
                 rate.median >= RATE_TARGET,
             );
-            table.add(
-                format!("{label}: report MB/s (child CPU time)"),
-                format!("{:.0} MB/s", cpu_rate.median),
-                format!(
-                    "min {:.0} / max {:.0}, n={}",
-                    cpu_rate.min, cpu_rate.max, cpu_rate.n
-                ),
-            );
+            table.mbs_row(&format!("{label}: report MB/s (child CPU time)"), cpu_rate);
             table.check(
                 format!("{label}: peak RSS"),
                 format!("{:.1} MB", rss_median.median),
@@ -640,29 +641,11 @@ mod bench {
                 "max < 64 MB".into(),
                 rss < RSS_LIMIT,
             );
-            table.add(
-                format!("{label}: parse only (--report-file) wall"),
-                format!("{:.1} ms", p_wall.median),
-                format!(
-                    "min {:.1} / max {:.1} ms, n={}",
-                    p_wall.min, p_wall.max, p_wall.n
-                ),
-            );
-            table.add(
-                format!("{label}: parse only MB/s (wall)"),
-                format!("{:.0} MB/s", p_rate.median),
-                format!(
-                    "min {:.0} / max {:.0}, n={}",
-                    p_rate.min, p_rate.max, p_rate.n
-                ),
-            );
-            table.add(
-                format!("{label}: parse only MB/s (child CPU time)"),
-                format!("{:.0} MB/s", p_cpu_rate.median),
-                format!(
-                    "min {:.0} / max {:.0}, n={}",
-                    p_cpu_rate.min, p_cpu_rate.max, p_cpu_rate.n
-                ),
+            table.ms_row(&format!("{label}: parse only (--report-file) wall"), p_wall);
+            table.mbs_row(&format!("{label}: parse only MB/s (wall)"), p_rate);
+            table.mbs_row(
+                &format!("{label}: parse only MB/s (child CPU time)"),
+                p_cpu_rate,
             );
             table.check(
                 format!("{label}: parse only peak RSS"),

@@ -118,7 +118,7 @@ complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l c
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l fresh -d 'Ask every node for a fresh health report (?cache=0, as dcos-signal does; can take a minute)'
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l endpoint-insecure -d 'Do not verify the collector\'s TLS certificate (default: [telemetry] endpoint_insecure)'
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l allow-partial -d 'Send the events that could be read when another one cannot (dcos-signal\'s behaviour); by default a partial payload sends nothing'
-complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l remember-write-key -d 'Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file)'
+complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l remember-write-key -d 'Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file; not with --dry-run)'
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l dry-run -d 'Print exactly the bodies that would be posted (one per line) and send nothing'
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -l json -d 'Print JSON (the schema is in the README)'
 complete -c dcos-telemetry -n "__fish_dcos_telemetry_using_subcommand send" -s h -l help -d 'Show this help'

@@ -81,7 +81,8 @@ pub struct SendArgs {
     /// by default a partial payload sends nothing
     #[arg(long)]
     pub allow_partial: bool,
-    /// Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file)
+    /// Keep the --write-key-file key in the OS keyring for this cluster (later sends need no file;
+    /// not with --dry-run)
     #[arg(long, requires = "write_key_file")]
     pub remember_write_key: bool,
     /// Print exactly the bodies that would be posted (one per line) and send nothing
@@ -408,7 +409,9 @@ fn check_ca(path: &Path, source: &str) -> Result<()> {
 fn resolve_write_key(args: &SendArgs, cluster: &Cluster) -> Result<Option<(Secret, String)>> {
     if let Some(path) = &args.write_key_file {
         let key = read_write_key_file(path)?;
-        if args.remember_write_key {
+        if args.remember_write_key && args.dry_run {
+            crate::output::notice("--dry-run: the write key was not stored in the keyring");
+        } else if args.remember_write_key {
             let store = crate::auth::open_store(cluster)?;
             store
                 .set_key(&write_key_entry(cluster), key.expose())

@@ -755,6 +755,60 @@ fn the_write_key_is_required_and_never_shown() {
     )));
 }
 
+#[test]
+fn remember_write_key_keeps_it_for_later_sends_but_not_in_a_dry_run() {
+    // A cluster id of its own: the key stays in the OS keyring, where other tests would see it.
+    let c = Cluster::unique(|cfg| cfg);
+    let key_file = c.home.path().join("write-key");
+    std::fs::write(&key_file, c.sim.write_key()).unwrap();
+    set_mode(&key_file, 0o600);
+    let path = key_file.display().to_string();
+    let remember = ["--write-key-file", path.as_str(), "--remember-write-key"];
+
+    // A dry run changes nothing, the keyring included, and says so.
+    let dry: Vec<&str> = ["--dry-run", "--event", "health"]
+        .into_iter()
+        .chain(remember)
+        .collect();
+    let run = send_env(&c, &dry, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("--dry-run: the write key was not stored in the keyring\n"),
+        "{}",
+        run.stderr
+    );
+    let keyless = send_env(&c, &["--dry-run", "--event", "health"], &[]);
+    assert!(
+        keyless
+            .stderr
+            .starts_with("warning: no write key is configured: a real send would stop here"),
+        "{}",
+        keyless.stderr
+    );
+    assert_nothing_posted(&c);
+
+    // A real send keeps it, and the next send needs no file.
+    let run = send_env(&c, &remember, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("the write key is now kept in "))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(
+        kept == "the write key is now kept in Secret Service for this cluster"
+            || kept == "the write key is now kept in kernel keyring for this cluster",
+        "{kept}"
+    );
+    assert!(!run.stderr.contains(c.sim.write_key()));
+    assert_eq!(c.sim.collector_requests().len(), 3);
+    std::fs::remove_file(&key_file).unwrap();
+    let run = send_env(&c, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(c.sim.collector_requests().len(), 6);
+}
+
 fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();

@@ -186,6 +186,16 @@ fn compare(status: &Status, expected: ExpectedState) -> Result<Exit> {
         ExpectedState::Disabled => State::Disabled,
     };
     match status.telemetry {
+        // Refused credentials exit 4, as `opt-out --verify` does for the same cause.
+        State::Unknown if status.unavailable.iter().any(|u| u.auth) => Err(Error::with_exit(
+            Exit::Auth,
+            format!(
+                "cannot tell whether telemetry is {} on {}: the cluster refused the token",
+                want.as_str(),
+                status.cluster.url
+            ),
+        )
+        .hint("see the reasons above; log in again with `dcos auth login` or `dcos telemetry auth login`")),
         State::Unknown => Err(Error::new(format!(
             "cannot tell whether telemetry is {} on {}",
             want.as_str(),

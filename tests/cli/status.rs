@@ -126,6 +126,15 @@ fn expect_match_mismatch_and_unknown() {
     let unknown = c.run(&["status", "--expect", "disabled"]);
     snap!("status_expect_unknown", c.transcript(&unknown));
     assert_eq!(unknown.code, 1);
+    // The version is refused (401): the state is unknown for want of credentials, exit 4, as
+    // `opt-out --verify` exits for the same cause.
+    c.sim.clear_faults();
+    c.sim.set_fault(Route::DcosVersion, Fault::Unauthorized);
+    let refused = c.run(&["status", "--expect", "disabled"]);
+    snap!("status_expect_refused", c.transcript(&refused));
+    assert_eq!(refused.code, 4);
+    let verify = c.run(&["opt-out", "--verify"]);
+    assert_eq!(verify.code, 4, "{}", verify.stderr);
 }
 
 #[test]

@@ -186,8 +186,8 @@ fn compare(status: &Status, expected: ExpectedState) -> Result<Exit> {
         ExpectedState::Disabled => State::Disabled,
     };
     match status.telemetry {
-        // Refused credentials exit 4, as `opt-out --verify` does for the same cause.
-        State::Unknown if status.unavailable.iter().any(|u| u.auth) => Err(Error::with_exit(
+        // The version was refused: exit 4, as `opt-out --verify` does for the same cause.
+        State::Unknown if version_refused(status) => Err(Error::with_exit(
             Exit::Auth,
             format!(
                 "cannot tell whether telemetry is {} on {}: the cluster refused the token",
@@ -195,7 +195,7 @@ fn compare(status: &Status, expected: ExpectedState) -> Result<Exit> {
                 status.cluster.url
             ),
         )
-        .hint("see the reasons above; log in again with `dcos auth login` or `dcos telemetry auth login`")),
+        .hint(LOGIN_AGAIN)),
         State::Unknown => Err(Error::new(format!(
             "cannot tell whether telemetry is {} on {}",
             want.as_str(),
@@ -339,6 +339,20 @@ fn failed_status(cluster: Option<&Cluster>, err: &Error) -> Status {
     }
 }
 
+const LOGIN_AGAIN: &str =
+    "see the reasons above; log in again with `dcos auth login` or `dcos telemetry auth login`";
+
+/// Whether the cluster refused the token for the version document (so the state is unknown).
+fn version_refused(status: &Status) -> bool {
+    let label = version_label();
+    status.unavailable.iter().any(|u| u.auth && u.what == label)
+}
+
+/// How the "not checked" list names the DC/OS version document.
+fn version_label() -> String {
+    format!("DC/OS version ({})", metadata::DCOS_VERSION)
+}
+
 /// Reads what the cluster exposes, concurrently, and derives the status.
 pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
     let http = crate::auth::connect(ctx, cluster)?.http;
@@ -357,10 +371,7 @@ pub fn check(ctx: &Context, cluster: &Cluster) -> Result<Status> {
     let version = match version {
         Ok(v) => Some(v),
         Err(err) => {
-            unavailable.push(Unavailable::from_error(
-                format!("DC/OS version ({})", metadata::DCOS_VERSION),
-                &err,
-            ));
+            unavailable.push(Unavailable::from_error(version_label(), &err));
             None
         }
     };

@@ -135,6 +135,17 @@ fn expect_match_mismatch_and_unknown() {
     assert_eq!(refused.code, 4);
     let verify = c.run(&["opt-out", "--verify"]);
     assert_eq!(verify.code, 4, "{}", verify.stderr);
+    // A refused token elsewhere does not make a broken version document an auth failure.
+    c.sim.clear_faults();
+    c.sim.set_fault(Route::DcosVersion, Fault::Status(500));
+    c.sim.set_fault(Route::Metadata, Fault::Unauthorized);
+    let broken = c.run(&["status", "--expect", "disabled"]);
+    assert_eq!(broken.code, 1, "{}", broken.stderr);
+    assert!(
+        broken
+            .stderr
+            .contains("warning: the cluster rejected the token")
+    );
 }
 
 #[test]

@@ -110,7 +110,6 @@ pub fn collect(ctx: &Context, opts: &Options) -> Result<Collected> {
                 packages: selected.contains(&Event::PackageList),
                 mesos: selected.contains(&Event::MesosTrack),
                 identity: opts.known.is_none(),
-                metadata: true,
             };
             let progress = (wanted.health && opts.fresh).then(|| {
                 Progress::start("asking every node for a fresh health report (up to a minute)")

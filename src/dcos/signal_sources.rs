@@ -44,10 +44,9 @@ pub struct Wanted {
     pub packages: bool,
     /// Frameworks and metrics (for `mesos_track`).
     pub mesos: bool,
-    /// `dcos-version.json` and `ui-config.json`.
+    /// `dcos-version.json` and `ui-config.json`. (`/metadata` is read whenever there is a
+    /// token: it holds the cluster id.)
     pub identity: bool,
-    /// `/metadata` (read only with a token).
-    pub metadata: bool,
 }
 
 /// What was read; each part independently succeeded or failed.
@@ -99,8 +98,9 @@ pub fn fetch(http: &Http, wanted: Wanted) -> Fetched {
         let ui = wanted
             .identity
             .then(|| s.spawn(|| metadata::ui_config(http)));
-        let meta =
-            (wanted.metadata && http.has_token()).then(|| s.spawn(|| metadata::metadata(http)));
+        let meta = http
+            .has_token()
+            .then(|| s.spawn(|| metadata::metadata(http)));
         let mesos = match (frameworks, metrics) {
             (Some(f), Some(m)) => Some(join(f).and_then(|f| join(m).map(|m| (f, m))).and_then(
                 |(f, m)| match parse_mesos(&f[..], &m[..]) {
